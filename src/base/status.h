@@ -24,16 +24,18 @@ enum class ErrorCode {
   kBodyTooLarge,          // over the endpoint's body limit
   kMethodNotAllowed,
   kNoSuchEndpoint,
+  kBadQuery,             // a query parameter is not what the endpoint takes
   kBadGateNum,           // gatenum missing, empty or too long
-  kBadLastSuccessIndex,  // lastsuccessindex missing, not an integer, out of range
+  kBadLastSuccessIndex,  // lastsuccessindex missing, not an integer, out of
+                         // range
   kBadTicketCode,
-  kBadImage,          // not base64, not JPEG or PNG, empty
-  kImageTooLarge,     // decoded image over the limit
-  kBadDates,          // not a calendar date, or begin after end
-  kBadTemplateInfo,   // additionaltemplateinfo not in 0..255
-  kFaceNotFound,      // no live face for the ticket
-  kStorage,           // the store failed (I/O, corruption, full disk)
-  kUnavailable,       // the service cannot take the request now
+  kBadImage,         // not base64, not JPEG or PNG, empty
+  kImageTooLarge,    // decoded image over the limit
+  kBadDates,         // not a calendar date, or begin after end
+  kBadTemplateInfo,  // additionaltemplateinfo not in 0..255
+  kFaceNotFound,     // no live face for the ticket
+  kStorage,          // the store failed (I/O, corruption, full disk)
+  kUnavailable,      // the service cannot take the request now
 };
 
 // Names the code, for logs and tests ("kBadGateNum" -> "bad_gatenum").
