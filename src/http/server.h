@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/logger.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -27,6 +28,8 @@ struct ServerOptions {
   std::chrono::milliseconds request_timeout{30'000};
   // How long a keep-alive connection may wait for its next request.
   std::chrono::milliseconds idle_timeout{60'000};
+  // One line per answered request when set; the application log is apart.
+  std::shared_ptr<spdlog::logger> access_log;
 };
 
 // Accepts connections and runs one Session per connection on a pool of

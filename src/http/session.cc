@@ -77,6 +77,8 @@ void Session::read_head() {
 
 void Session::on_head(beast::error_code ec) {
   waiting_for_request_ = false;
+  started_ = std::chrono::steady_clock::now();
+  request_line_ = "-";
   if (is_quiet_end(ec))
     return close();
   if (ec == beast_http::error::header_limit) {
@@ -91,6 +93,10 @@ void Session::on_head(beast::error_code ec) {
   // Decide the body limit from the head; refuse an announced oversize body
   // without reading it.
   const auto& head = parser_->get();
+  if (options_.access_log) {
+    request_line_ =
+        std::string(head.method_string()) + " " + std::string(head.target());
+  }
   size_t limit = handler_.body_limit(head);
   auto length = parser_->content_length();
   if (length && *length > limit) {
@@ -165,6 +171,8 @@ void Session::respond(bool keep_alive) {
   response_->set(beast_http::field::server, "facesync");
   response_->keep_alive(keep_alive);
   response_->prepare_payload();
+  if (options_.access_log)
+    log_access(response_->result_int());
   stream_.expires_after(options_.request_timeout);
   beast_http::async_write(
       stream_, *response_,
@@ -178,6 +186,15 @@ void Session::on_written(bool keep_alive, beast::error_code ec) {
   if (ec || !keep_alive)
     return close();
   read_head();
+}
+
+void Session::log_access(unsigned status) {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started_)
+                    .count();
+  options_.access_log->info("{} \"{}\" {} {} {}us", peer_.address,
+                            request_line_, status, response_->body().size(),
+                            micros);
 }
 
 void Session::close() {

@@ -3,9 +3,11 @@
 #define FACESYNC_HTTP_SESSION_H_
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_set>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -57,6 +59,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void respond(bool keep_alive);
   void on_written(bool keep_alive, boost::beast::error_code ec);
   void close();
+  void log_access(unsigned status);
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
@@ -67,6 +70,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Parser> parser_;
   std::unique_ptr<Response> response_;
   bool waiting_for_request_ = false;  // touched only on the strand
+  std::chrono::steady_clock::time_point started_;
+  std::string request_line_;  // for the access log
 };
 
 }  // namespace facesync::http
