@@ -27,7 +27,11 @@ class Transaction {
 
   // Appends `event` (its index is ignored) and returns the index it got:
   // greater than every index the store ever issued, also after deletes and
-  // restarts. Stores the image bytes and their SHA-256.
+  // restarts. Stores the image bytes and their SHA-256: the event's
+  // image_sha256 when the caller computed it already (hashing a large image
+  // outside the write is cheaper; it must then be the image's digest),
+  // else computed here. An event without image bytes stores no digest.
+  // kStorage when the record indexes (int32) are exhausted.
   virtual Result<int32_t> append(const Event& event) = 0;
 
   // Deletes the ticket's events with an index below `index`, and their
@@ -46,6 +50,8 @@ class Store {
   // transaction commits and is on disk (synced) before write() returns ok;
   // when `fn` fails, or the commit fails, nothing of it remains and the
   // failure is returned (storage failures as ErrorCode::kStorage).
+  // Writes do not nest: `fn` must not call write(). It may call the read
+  // methods, which see the state before this write.
   virtual Status write(const std::function<Status(Transaction&)>& fn) = 0;
 
   // The first event with an index above `after` that is a removal or was

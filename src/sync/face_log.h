@@ -47,17 +47,23 @@ class FaceLog {
   FaceLog& operator=(const FaceLog&) = delete;
 
   // Appends a new face (kNew) or a replacement of the live one (kReplaced),
-  // durably, after checking every field. An enrollment equal to the live
-  // face (same image bytes, gate, dates and template info) appends nothing
-  // and returns the live event's index with appended == false. The older
-  // events of the ticket are deleted in the same transaction.
+  // durably, after checking every field (ticket, gate, dates, template
+  // info, image; the first failing one is reported). An enrollment equal
+  // to the live face (same image bytes, gate, dates and template info)
+  // appends nothing and returns the live event's index with appended ==
+  // false. The older events of the ticket are deleted in the same
+  // transaction.
   Result<Appended> enroll(const Enrollment& enrollment);
 
   // Appends a removal of the ticket's live face and deletes its image
-  // bytes. kFaceNotFound when the ticket has no live face.
+  // bytes. The removal carries the removed face's ticket, dates and template
+  // info, but no gate (every gate receives it) and no image.
+  // kBadTicketCode for an invalid code; kFaceNotFound when the ticket has
+  // no live face (also when it was revoked already).
   Result<Appended> revoke(std::string_view ticket_code);
 
-  // The ticket's live face, without image bytes; kFaceNotFound otherwise.
+  // The ticket's live face, without image bytes; kBadTicketCode for an
+  // invalid code, kFaceNotFound when the ticket has no live face.
   Result<store::Event> face(std::string_view ticket_code);
 
   // The event gate `gate` receives after `after`: the first event above it
