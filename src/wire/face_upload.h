@@ -13,8 +13,8 @@ namespace facesync::wire {
 
 // {"image": base64, "gate": "0001", "effdatebegin": "20261201",
 //  "effdateend": "20261231", "additionaltemplateinfo": 0}; gate and
-// additionaltemplateinfo are optional ("" and 0), names are exact, unknown
-// names are ignored.
+// additionaltemplateinfo are optional ("" and 0; null counts as absent),
+// names are exact, unknown names are ignored, a repeated name overwrites.
 struct FaceUpload {
   std::string image;  // decoded bytes
   std::string gate;
@@ -23,11 +23,14 @@ struct FaceUpload {
   int64_t additionaltemplateinfo = 0;
 };
 
-// Decodes a JSON upload. kMalformedBody for text that is not a JSON object;
-// kBadImage (missing, not a string, not strict base64), kImageTooLarge (over
-// `max_image_bytes`, judged before decoding), kBadGateNum (not a string),
-// kBadDates (missing or not a string) and kBadTemplateInfo (not an integer)
-// name the field at fault. Field values are checked further by FaceLog.
+// Decodes a JSON upload. kBodyTooLarge for a body too long to hold an
+// image of `max_image_bytes` (judged before parsing); kMalformedBody for
+// text that is not a JSON object; kBadImage (missing, not a string, not
+// strict base64), kImageTooLarge (over `max_image_bytes`, judged before
+// decoding), kBadGateNum (not a string), kBadDates (missing or not a
+// string) and kBadTemplateInfo (not an integer literal) name the field at
+// fault, checked in that order. Field values are checked further by
+// FaceLog.
 Result<FaceUpload> decode_face_upload(std::string_view json,
                                       size_t max_image_bytes);
 

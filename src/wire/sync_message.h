@@ -24,10 +24,13 @@ struct SyncRequest {
 // without regard to case (as Json.NET and ASP.NET model binding did) except
 // in XML, where DataContract names are exact; unknown properties are
 // ignored; lastsuccessindex may come as a numeric string; a UTF-8 BOM is
-// skipped. Errors: kMalformedBody when the body cannot be read as that
-// format (syntax, wrong root, DOCTYPE, over the nesting or element caps);
-// kBadGateNum or kBadLastSuccessIndex when it reads but that field is
-// missing, null or invalid (gatenum is checked first).
+// skipped. Errors: kBodyTooLarge over 64 KiB (kMaxSyncBodyBytes, a guard
+// behind the HTTP edge's own limit); kMalformedBody when the body cannot
+// be read as that format (syntax, wrong root, DOCTYPE, over the nesting or
+// element caps); kBadGateNum or kBadLastSuccessIndex when it reads but
+// that field is missing, null or invalid (gatenum is checked first). Each
+// format's details are in its codec's header (json_codec.h, xml_codec.h,
+// form_codec.h, bson_codec.h). Thread-safe.
 Result<SyncRequest> decode_sync_request(Format format, std::string_view body);
 
 // GateSyncFaceInfoResult. Optional fields left empty are written as null
@@ -51,7 +54,8 @@ struct SyncReply {
   std::optional<SyncTag> tag;
 };
 
-// Appends the reply in `format` to `out` (kForm is not a response format).
+// Appends the reply in `format` to `out` (kForm is not a response format;
+// it gets JSON, as Web API answered form requests).
 // JSON: keys in the seed's order (errcode, errmsg, tag; tag: gatenum,
 // recordindex, hasdata, ticketcode, op, effdatebegin, effdateend, faceimage,
 // additionaltemplateinfo), faceimage as base64. XML: DataContract shape,

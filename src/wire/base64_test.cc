@@ -1,0 +1,158 @@
+// Tests of base64.h: RFC 4648 vectors and everything strict decoding
+// refuses.
+#include "wire/base64.h"
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+
+#include "wire/test_util.h"
+
+namespace facesync::wire {
+namespace {
+
+using testutil::code_of;
+
+constexpr size_t kNoLimit = 1 << 20;
+
+// RFC 4648, section 10.
+struct Vector {
+  std::string bytes;
+  std::string text;
+};
+
+const Vector kRfcVectors[] = {
+    {"", ""},
+    {"f", "Zg=="},
+    {"fo", "Zm8="},
+    {"foo", "Zm9v"},
+    {"foob", "Zm9vYg=="},
+    {"fooba", "Zm9vYmE="},
+    {"foobar", "Zm9vYmFy"},
+};
+
+TEST(Base64Test, EncodesTheRfcVectors) {
+  for (const Vector& vector : kRfcVectors) {
+    std::string out;
+    base64_append(vector.bytes, &out);
+    EXPECT_EQ(out, vector.text) << vector.bytes;
+  }
+}
+
+TEST(Base64Test, DecodesTheRfcVectors) {
+  for (const Vector& vector : kRfcVectors) {
+    const Result<std::string> bytes = base64_decode(vector.text, kNoLimit);
+    ASSERT_TRUE(bytes.is_ok()) << vector.text;
+    EXPECT_EQ(*bytes, vector.bytes);
+  }
+}
+
+TEST(Base64Test, AppendsAfterExistingText) {
+  std::string out = "\"";
+  base64_append("\x40\x40", &out);
+  EXPECT_EQ(out, "\"QEA=");
+}
+
+TEST(Base64Test, RoundTripsEveryByte) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) {
+    bytes.push_back(static_cast<char>(i));
+  }
+  std::string text;
+  base64_append(bytes, &text);
+  EXPECT_EQ(text.size(), 344u);
+  EXPECT_EQ(text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                                   "qrstuvwxyz0123456789+/="),
+            std::string::npos);
+
+  const Result<std::string> decoded = base64_decode(text, kNoLimit);
+  ASSERT_TRUE(decoded.is_ok());
+  EXPECT_EQ(*decoded, bytes);
+}
+
+TEST(Base64Test, UsesTheStandardAlphabetNotUrlSafe) {
+  std::string out;
+  base64_append("\xFB\xFF", &out);
+  EXPECT_EQ(out, "+/8=");
+  EXPECT_EQ(code_of(base64_decode("-_8=", kNoLimit)), ErrorCode::kBadImage);
+}
+
+struct BadCase {
+  const char* name;
+  std::string text;
+};
+
+// Names the case in failure messages instead of dumping its bytes.
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class Base64RejectTest : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(Base64RejectTest, IsBadImage) {
+  EXPECT_EQ(code_of(base64_decode(GetParam().text, kNoLimit)),
+            ErrorCode::kBadImage);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, Base64RejectTest,
+    ::testing::Values(
+        BadCase{"unpadded", "Zg"}, BadCase{"length_five", "Zm9vY"},
+        BadCase{"one_pad_short", "Zg="}, BadCase{"three_pads", "Z==="},
+        BadCase{"all_pads", "===="}, BadCase{"pad_in_middle", "Zg==Zm8="},
+        BadCase{"pad_then_data", "Zm=v"}, BadCase{"space", "Zm9v Zm9v"},
+        BadCase{"leading_space", " Zm9vYmE"}, BadCase{"newline", "Zm9v\nZm9v"},
+        BadCase{"crlf_end", "Zm9vYg==\r\n"}, BadCase{"tab", "Zm9\tv"},
+        BadCase{"stray_star", "Zm9*"}, BadCase{"stray_dot", "Zm.v"},
+        BadCase{"nul", std::string("Zm9\0", 4)},
+        BadCase{"non_ascii", "Zm9\xC3\xA9"}, BadCase{"url_safe_dash", "Zm-v"},
+        // Non-zero bits after the last byte: "QR==" is not canonical.
+        BadCase{"dirty_pad_bits_one", "QR=="},
+        BadCase{"dirty_pad_bits_two", "Zm9="}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Base64Test, JudgesTheSizeBeforeDecoding) {
+  // 8 characters with one '=' decode to 5 bytes.
+  EXPECT_TRUE(base64_decode("Zm9vYmE=", 5).is_ok());
+  EXPECT_EQ(code_of(base64_decode("Zm9vYmE=", 4)), ErrorCode::kImageTooLarge);
+  EXPECT_EQ(code_of(base64_decode("Zm9vYmFy", 5)), ErrorCode::kImageTooLarge);
+  EXPECT_TRUE(base64_decode("Zm9vYmFy", 6).is_ok());
+}
+
+TEST(Base64Test, OverLimitWinsOverBadCharacters) {
+  // The size is known from the length alone, so a huge text of garbage is
+  // refused as too large without being read.
+  const std::string garbage(4000, '*');
+  EXPECT_EQ(code_of(base64_decode(garbage, 100)), ErrorCode::kImageTooLarge);
+  EXPECT_EQ(code_of(base64_decode(garbage, 3000)), ErrorCode::kBadImage);
+}
+
+TEST(Base64Test, EmptyTextIsEmptyBytes) {
+  const Result<std::string> bytes = base64_decode("", 0);
+  ASSERT_TRUE(bytes.is_ok());
+  EXPECT_TRUE(bytes->empty());
+}
+
+TEST(Base64Test, DecodesTheSeedsFaceImage) {
+  const Result<std::string> bytes = base64_decode("QEA=", 2);
+  ASSERT_TRUE(bytes.is_ok());
+  EXPECT_EQ(*bytes, "\x40\x40");
+}
+
+TEST(Base64Test, DecodesALargeImage) {
+  std::string image(300000, '\0');
+  for (size_t i = 0; i < image.size(); ++i) {
+    image[i] = static_cast<char>(i * 7919 % 251);
+  }
+  std::string text;
+  base64_append(image, &text);
+  EXPECT_EQ(text.size(), 400000u);
+
+  const Result<std::string> bytes = base64_decode(text, image.size());
+  ASSERT_TRUE(bytes.is_ok());
+  EXPECT_EQ(*bytes, image);
+}
+
+}  // namespace
+}  // namespace facesync::wire

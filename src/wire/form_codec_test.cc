@@ -1,0 +1,161 @@
+// Tests of the form-urlencoded request decoder.
+#include "wire/form_codec.h"
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+
+#include "wire/sync_fields.h"
+#include "wire/test_util.h"
+
+namespace facesync::wire {
+namespace {
+
+using testutil::code_of;
+
+struct DecodeCase {
+  const char* name;
+  std::string body;
+  ErrorCode code;
+  std::string gatenum = "";  // when code is kOk
+  int32_t index = 0;
+};
+
+// Names the case in failure messages instead of dumping its bytes.
+void PrintTo(const DecodeCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class FormDecodeTest : public ::testing::TestWithParam<DecodeCase> {};
+
+TEST_P(FormDecodeTest, Decodes) {
+  const DecodeCase& c = GetParam();
+  const Result<SyncRequest> request = decode_form_sync_request(c.body);
+  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
+  if (c.code == ErrorCode::kOk) {
+    EXPECT_EQ(request->gatenum, c.gatenum);
+    EXPECT_EQ(request->lastsuccessindex, c.index);
+  }
+}
+
+constexpr ErrorCode kOk = ErrorCode::kOk;
+constexpr ErrorCode kGate = ErrorCode::kBadGateNum;
+constexpr ErrorCode kIndex = ErrorCode::kBadLastSuccessIndex;
+constexpr ErrorCode kMalformed = ErrorCode::kMalformedBody;
+
+INSTANTIATE_TEST_SUITE_P(
+    Accepted, FormDecodeTest,
+    ::testing::Values(
+        DecodeCase{"plain", "gatenum=0001&lastsuccessindex=2", kOk, "0001", 2},
+        DecodeCase{"any_order", "lastsuccessindex=0&gatenum=A", kOk, "A", 0},
+        DecodeCase{"names_ignore_case", "GateNum=1&LASTSUCCESSINDEX=3", kOk,
+                   "1", 3},
+        DecodeCase{"escaped_name", "gate%6Eum=1&lastsuccessindex=3", kOk, "1",
+                   3},
+        DecodeCase{"plus_is_space", "gatenum=0+1&lastsuccessindex=1", kOk,
+                   "0 1", 1},
+        DecodeCase{"percent_plus", "gatenum=0%2B1&lastsuccessindex=1", kOk,
+                   "0+1", 1},
+        DecodeCase{"lower_case_hex", "gatenum=%e9%97%b8&lastsuccessindex=1",
+                   kOk, "\xE9\x97\xB8", 1},
+        DecodeCase{"value_with_equals", "gatenum=a=b&lastsuccessindex=1", kOk,
+                   "a=b", 1},
+        DecodeCase{"unknown_pairs_skipped",
+                   "x=1&gatenum=7&y&z=&lastsuccessindex=9&w=%41", kOk, "7", 9},
+        DecodeCase{"empty_pairs_skipped", "&&gatenum=1&&lastsuccessindex=2&",
+                   kOk, "1", 2},
+        DecodeCase{"first_duplicate_wins",
+                   "gatenum=1&gatenum=2&lastsuccessindex=3&lastsuccessindex=4",
+                   kOk, "1", 3},
+        DecodeCase{"duplicate_across_case",
+                   "gatenum=1&GATENUM=2&lastsuccessindex=3", kOk, "1", 3},
+        DecodeCase{"index_sign_and_spaces", "gatenum=1&lastsuccessindex=+%2B5+",
+                   kOk, "1", 5},
+        DecodeCase{"bom", "\xEF\xBB\xBFgatenum=1&lastsuccessindex=2", kOk, "1",
+                   2},
+        DecodeCase{"raw_utf8_value", "gatenum=\xE9\x97\xB8&lastsuccessindex=2",
+                   kOk, "\xE9\x97\xB8", 2}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    BadFields, FormDecodeTest,
+    ::testing::Values(
+        DecodeCase{"empty_body", "", kGate},
+        DecodeCase{"gatenum_missing", "lastsuccessindex=1", kGate},
+        DecodeCase{"gatenum_empty", "gatenum=&lastsuccessindex=1", kGate},
+        DecodeCase{"gatenum_without_equals", "gatenum&lastsuccessindex=1",
+                   kGate},
+        DecodeCase{"gatenum_five", "gatenum=00001&lastsuccessindex=1", kGate},
+        DecodeCase{"gatenum_control", "gatenum=0%01&lastsuccessindex=1", kGate},
+        DecodeCase{"gatenum_nul", "gatenum=0%00&lastsuccessindex=1", kGate},
+        DecodeCase{"gatenum_invalid_utf8", "gatenum=%FF&lastsuccessindex=1",
+                   kGate},
+        DecodeCase{"first_duplicate_empty",
+                   "gatenum=&gatenum=1&"
+                   "lastsuccessindex=1",
+                   kGate},
+        DecodeCase{"gatenum_checked_first", "gatenum=&lastsuccessindex=x",
+                   kGate},
+        DecodeCase{"index_missing", "gatenum=1", kIndex},
+        DecodeCase{"index_empty", "gatenum=1&lastsuccessindex=", kIndex},
+        DecodeCase{"index_word", "gatenum=1&lastsuccessindex=two", kIndex},
+        DecodeCase{"index_negative", "gatenum=1&lastsuccessindex=-1", kIndex},
+        DecodeCase{"index_above_int32", "gatenum=1&lastsuccessindex=2147483648",
+                   kIndex},
+        DecodeCase{"index_fraction", "gatenum=1&lastsuccessindex=1.0", kIndex},
+        DecodeCase{"index_json_null", "gatenum=1&lastsuccessindex=null",
+                   kIndex}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, FormDecodeTest,
+    ::testing::Values(
+        DecodeCase{"percent_at_end", "gatenum=1%&lastsuccessindex=1",
+                   kMalformed},
+        DecodeCase{"percent_one_digit", "gatenum=1%4&lastsuccessindex=1",
+                   kMalformed},
+        DecodeCase{"percent_not_hex", "gatenum=%G1&lastsuccessindex=1",
+                   kMalformed},
+        DecodeCase{"percent_in_name", "gate%num=1&lastsuccessindex=1",
+                   kMalformed},
+        DecodeCase{"percent_in_unknown_value",
+                   "x=%zz&gatenum=1&lastsuccessindex=1", kMalformed},
+        DecodeCase{"percent_in_ignored_duplicate",
+                   "gatenum=1&gatenum=%&lastsuccessindex=1", kMalformed},
+        DecodeCase{"unicode_escape", "gatenum=%u0031&lastsuccessindex=1",
+                   kMalformed},
+        DecodeCase{"body_ends_in_percent", "gatenum=1&lastsuccessindex=1%",
+                   kMalformed}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(FormUnescapeTest, DecodesPlusAndPercent) {
+  std::string out = "x";
+  EXPECT_TRUE(form_unescape("a+b%20c%2b%2F", &out));
+  EXPECT_EQ(out, "xa b c+/");
+}
+
+TEST(FormUnescapeTest, RefusesBadEscapes) {
+  for (const char* text : {"%", "%1", "%1G", "%%", "a%"}) {
+    std::string out;
+    EXPECT_FALSE(form_unescape(text, &out)) << text;
+  }
+}
+
+TEST(FormDecodeLimitsTest, CapsTheBodySize) {
+  const std::string body = "gatenum=1&lastsuccessindex=1&pad=";
+  const std::string fits(kMaxSyncBodyBytes - body.size(), 'a');
+  EXPECT_EQ(code_of(decode_form_sync_request(body + fits)), kOk);
+  EXPECT_EQ(code_of(decode_form_sync_request(body + fits + "a")),
+            ErrorCode::kBodyTooLarge);
+}
+
+TEST(FormDecodeDetailTest, SaysWhatIsWrong) {
+  EXPECT_EQ(decode_form_sync_request("gatenum=1").status().detail(),
+            "lastsuccessindex is missing");
+  EXPECT_EQ(decode_form_sync_request("gatenum=%").status().detail(),
+            "form body has a bad % escape");
+}
+
+}  // namespace
+}  // namespace facesync::wire

@@ -1,0 +1,124 @@
+// Helpers for the wire layer's tests: readable error codes, the seed
+// document's samples and the reply they show.
+#ifndef FACESYNC_WIRE_TEST_UTIL_H_
+#define FACESYNC_WIRE_TEST_UTIL_H_
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "wire/sync_message.h"
+
+namespace facesync {
+
+// Lets GoogleTest print codes by name ("bad_gatenum") in failures.
+inline void PrintTo(ErrorCode code, std::ostream* os) {
+  *os << error_code_name(code);
+}
+
+namespace wire::testutil {
+
+// The code of a result: kOk when it holds a value.
+template <typename T>
+ErrorCode code_of(const Result<T>& result) {
+  return result.is_ok() ? ErrorCode::kOk : result.status().code();
+}
+
+inline ErrorCode code_of(const Status& status) {
+  return status.code();
+}
+
+// The samples of POST-api-CheckTicket-FaceInfo-Sync.txt (the contract), as
+// the help page printed them, with white space between tokens.
+inline constexpr std::string_view kSeedJsonRequest =
+    R"({ "gatenum": "sample string 1", "lastsuccessindex": 2 })";
+inline constexpr std::string_view kSeedXmlRequest =
+    R"(<GateSyncFaceInfoParm )"
+    R"(xmlns:i="http://www.w3.org/2001/XMLSchema-instance" )"
+    R"(xmlns="http://schemas.datacontract.org/2004/07/)"
+    R"(DigitalScience.DataTransfer.Tour.V5.Parm"> )"
+    R"(<gatenum>sample string 1</gatenum> )"
+    R"(<lastsuccessindex>2</lastsuccessindex> </GateSyncFaceInfoParm>)";
+inline constexpr std::string_view kSeedJsonReply =
+    R"({ "errcode": 1, "errmsg": "sample string 2", "tag": { )"
+    R"("gatenum": "sample string 1", "recordindex": 2, )"
+    R"("hasdata": "sample string 3", "ticketcode": "sample string 4", )"
+    R"("op": "sample string 5", "effdatebegin": "sample string 6", )"
+    R"("effdateend": "sample string 7", "faceimage": "QEA=", )"
+    R"("additionaltemplateinfo": 64 } })";
+inline constexpr std::string_view kSeedXmlReply =
+    R"(<CommonOperationResultWithTagOfGateSyncFaceInfoResultldpHZqFJ )"
+    R"(xmlns:i="http://www.w3.org/2001/XMLSchema-instance" )"
+    R"(xmlns="http://schemas.datacontract.org/2004/07/)"
+    R"(DigitalScience.DataTransfer"> <errcode>1</errcode> )"
+    R"(<errmsg>sample string 2</errmsg> )"
+    R"(<tag xmlns:d2p1="http://schemas.datacontract.org/2004/07/)"
+    R"(DigitalScience.DataTransfer.Tour.V5.Result"> )"
+    R"(<d2p1:additionaltemplateinfo>64</d2p1:additionaltemplateinfo> )"
+    R"(<d2p1:effdatebegin>sample string 6</d2p1:effdatebegin> )"
+    R"(<d2p1:effdateend>sample string 7</d2p1:effdateend> )"
+    R"(<d2p1:faceimage>QEA=</d2p1:faceimage> )"
+    R"(<d2p1:gatenum>sample string 1</d2p1:gatenum> )"
+    R"(<d2p1:hasdata>sample string 3</d2p1:hasdata> )"
+    R"(<d2p1:op>sample string 5</d2p1:op> )"
+    R"(<d2p1:recordindex>2</d2p1:recordindex> )"
+    R"(<d2p1:ticketcode>sample string 4</d2p1:ticketcode> </tag> )"
+    R"(</CommonOperationResultWithTagOfGateSyncFaceInfoResultldpHZqFJ>)";
+
+// The reply the seed's samples show: HelpPage's numbered placeholders, and
+// "QEA=" for the byte array {64, 64}.
+inline SyncReply seed_reply() {
+  static constexpr std::string_view kFaceImage = "\x40\x40";
+  SyncTag tag;
+  tag.gatenum = "sample string 1";
+  tag.recordindex = 2;
+  tag.hasdata = "sample string 3";
+  tag.ticketcode = "sample string 4";
+  tag.op = "sample string 5";
+  tag.effdatebegin = "sample string 6";
+  tag.effdateend = "sample string 7";
+  tag.faceimage = kFaceImage;
+  tag.additionaltemplateinfo = 64;
+  return SyncReply{1, "sample string 2", tag};
+}
+
+// `json` without the white space between its tokens (strings untouched).
+inline std::string strip_json_space(std::string_view json) {
+  std::string out;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string && c == '\\' && i + 1 < json.size()) {
+      out.push_back(c);
+      out.push_back(json[++i]);
+      continue;
+    }
+    if (c == '"') in_string = !in_string;
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (in_string || !space) out.push_back(c);
+  }
+  return out;
+}
+
+// `xml` without white space between a '>' and the next '<'.
+inline std::string strip_xml_space(std::string_view xml) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < xml.size()) {
+    out.push_back(xml[pos]);
+    if (xml[pos++] != '>') continue;
+    size_t next = pos;
+    while (next < xml.size() && (xml[next] == ' ' || xml[next] == '\n' ||
+                                 xml[next] == '\r' || xml[next] == '\t')) {
+      ++next;
+    }
+    if (next < xml.size() && xml[next] == '<') pos = next;
+  }
+  return out;
+}
+
+}  // namespace wire::testutil
+}  // namespace facesync
+
+#endif  // FACESYNC_WIRE_TEST_UTIL_H_
