@@ -1,5 +1,7 @@
 #include "http/session.h"
 
+#include <limits>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
@@ -62,6 +64,9 @@ void Session::read_head() {
 
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
+  // The body limit depends on the route: on_head sets it. Until then the
+  // parser must not judge a Content-Length by its own default.
+  parser_->body_limit(std::numeric_limits<uint64_t>::max());
 
   // An idle keep-alive connection gets the idle timeout; a request whose
   // first bytes are already buffered gets the request deadline.

@@ -1,6 +1,7 @@
 #include "http/target.h"
 
-#include <boost/beast/core/string.hpp>
+#include <algorithm>
+#include <cctype>
 
 namespace facesync::http {
 
@@ -56,11 +57,20 @@ std::optional<std::string> percent_decode(std::string_view text,
   return out;
 }
 
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool media_type_is(std::string_view content_type, std::string_view type) {
   std::string_view bare = trim(content_type.substr(0, content_type.find(';')));
-  return boost::beast::iequals(
-      boost::beast::string_view(bare.data(), bare.size()),
-      boost::beast::string_view(type.data(), type.size()));
+  return equals_ignoring_case(bare, type);
 }
 
 QueryParams::QueryParams(std::string_view target) {

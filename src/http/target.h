@@ -18,6 +18,9 @@ std::string_view target_path(std::string_view target);
 std::optional<std::string> percent_decode(std::string_view text,
                                           bool plus_is_space);
 
+// ASCII case-insensitive equality.
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
 // True when the media type of a Content-Type value is `type`, ignoring case,
 // parameters and surrounding white space.
 bool media_type_is(std::string_view content_type, std::string_view type);
