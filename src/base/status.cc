@@ -43,11 +43,9 @@ const char* error_code_name(ErrorCode code) {
 }
 
 std::string Status::to_string() const {
-  if (is_ok())
-    return "ok";
+  if (is_ok()) return "ok";
   std::string out = error_code_name(code_);
-  if (!detail_.empty())
-    out += ": " + detail_;
+  if (!detail_.empty()) out += ": " + detail_;
   return out;
 }
 

@@ -87,16 +87,14 @@ Result<Response> Client::send(
   // one fresh attempt is safe for our idempotent requests.
   bool reused = stream_ != nullptr;
   auto result = exchange(request);
-  if (!result.is_ok() && reused)
-    result = exchange(request);
+  if (!result.is_ok() && reused) result = exchange(request);
   return result;
 }
 
 Result<Response> Client::exchange(const Request& request) {
   if (!stream_) {
     Status connected = connect();
-    if (!connected.is_ok())
-      return connected;
+    if (!connected.is_ok()) return connected;
   }
 
   // Asynchronous operations run to completion here, so that the stream's
@@ -126,8 +124,7 @@ Result<Response> Client::exchange(const Request& request) {
                                                " failed: " + ec.message());
   }
   Response response = parser.release();
-  if (!response.keep_alive())
-    stream_.reset();
+  if (!response.keep_alive()) stream_.reset();
   return response;
 }
 

@@ -31,12 +31,9 @@ Status Server::start() {
 
   tcp::endpoint endpoint(address, options_.port);
   acceptor_.open(endpoint.protocol(), ec);
-  if (!ec)
-    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec)
-    acceptor_.bind(endpoint, ec);
-  if (!ec)
-    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
     return Status(ErrorCode::kUnavailable,
                   "cannot listen on " + options_.host + ":" +
@@ -72,8 +69,7 @@ void Server::accept_next() {
 }
 
 void Server::stop(std::chrono::milliseconds grace) {
-  if (stopped_)
-    return;
+  if (stopped_) return;
   stopped_ = true;
 
   // Stop accepting, then ask every session to end after its current answer.
@@ -84,8 +80,7 @@ void Server::stop(std::chrono::milliseconds grace) {
     acceptor_.close(ignored);
     closed.set_value();
   });
-  if (!threads_.empty())
-    closed.get_future().wait();
+  if (!threads_.empty()) closed.get_future().wait();
   {
     std::lock_guard lock(sessions_->mutex);
     for (Session* session : sessions_->live)
@@ -96,8 +91,7 @@ void Server::stop(std::chrono::milliseconds grace) {
   while (std::chrono::steady_clock::now() < deadline) {
     {
       std::lock_guard lock(sessions_->mutex);
-      if (sessions_->live.empty())
-        break;
+      if (sessions_->live.empty()) break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }

@@ -60,8 +60,7 @@ std::string raw_exchange(unsigned short port, const std::string& bytes) {
   char buffer[4096];
   for (;;) {
     ssize_t n = recv(fd, buffer, sizeof buffer, 0);
-    if (n <= 0)
-      break;
+    if (n <= 0) break;
     out.append(buffer, static_cast<size_t>(n));
   }
   close(fd);

@@ -53,14 +53,12 @@ void Session::start() {
 void Session::drain() {
   net::post(stream_.get_executor(), [weak = weak_from_this()] {
     auto self = weak.lock();
-    if (self && self->waiting_for_request_)
-      self->close();
+    if (self && self->waiting_for_request_) self->close();
   });
 }
 
 void Session::read_head() {
-  if (registry_->draining)
-    return close();
+  if (registry_->draining) return close();
 
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
@@ -84,8 +82,7 @@ void Session::on_head(beast::error_code ec) {
   waiting_for_request_ = false;
   started_ = std::chrono::steady_clock::now();
   request_line_ = "-";
-  if (is_quiet_end(ec))
-    return close();
+  if (is_quiet_end(ec)) return close();
   if (ec == beast_http::error::header_limit) {
     return refuse(Status(ErrorCode::kMalformedBody, "request head too large"),
                   beast_http::status::request_header_fields_too_large);
@@ -123,8 +120,7 @@ void Session::answer_continue() {
   beast_http::async_write(
       stream_, *interim,
       [self = shared_from_this(), interim](beast::error_code ec, size_t) {
-        if (ec)
-          return self->close();
+        if (ec) return self->close();
         self->read_body();
       });
 }
@@ -146,8 +142,7 @@ void Session::on_body(beast::error_code ec) {
     return refuse(Status(ErrorCode::kMalformedBody, "request too slow"),
                   beast_http::status::request_timeout);
   }
-  if (is_quiet_end(ec))
-    return close();
+  if (is_quiet_end(ec)) return close();
   if (ec) {
     return refuse(Status(ErrorCode::kMalformedBody, ec.message()),
                   beast_http::status::bad_request);
@@ -163,8 +158,7 @@ void Session::on_body(beast::error_code ec) {
 void Session::refuse(const Status& why, beast_http::status status) {
   // The framing of what follows is in doubt: answer, then close.
   RequestHead head;
-  if (parser_ && parser_->is_header_done())
-    head = parser_->get().base();
+  if (parser_ && parser_->is_header_done()) head = parser_->get().base();
   response_ = std::make_unique<Response>();
   response_->version(11);
   handler_.reject(why, head, *response_);
@@ -176,8 +170,7 @@ void Session::respond(bool keep_alive) {
   response_->set(beast_http::field::server, "facesync");
   response_->keep_alive(keep_alive);
   response_->prepare_payload();
-  if (options_.access_log)
-    log_access(response_->result_int());
+  if (options_.access_log) log_access(response_->result_int());
   stream_.expires_after(options_.request_timeout);
   beast_http::async_write(
       stream_, *response_,
@@ -188,8 +181,7 @@ void Session::respond(bool keep_alive) {
 
 void Session::on_written(bool keep_alive, beast::error_code ec) {
   response_.reset();
-  if (ec || !keep_alive)
-    return close();
+  if (ec || !keep_alive) return close();
   read_head();
 }
 

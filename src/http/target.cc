@@ -8,12 +8,9 @@ namespace facesync::http {
 namespace {
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
@@ -44,12 +41,10 @@ std::optional<std::string> percent_decode(std::string_view text,
     } else if (c != '%') {
       out += c;
     } else {
-      if (i + 2 >= text.size())
-        return std::nullopt;
+      if (i + 2 >= text.size()) return std::nullopt;
       int high = hex_value(text[i + 1]);
       int low = hex_value(text[i + 2]);
-      if (high < 0 || low < 0)
-        return std::nullopt;
+      if (high < 0 || low < 0) return std::nullopt;
       out += static_cast<char>(high * 16 + low);
       i += 2;
     }
@@ -75,8 +70,7 @@ bool media_type_is(std::string_view content_type, std::string_view type) {
 
 QueryParams::QueryParams(std::string_view target) {
   auto question = target.find('?');
-  if (question == std::string_view::npos)
-    return;
+  if (question == std::string_view::npos) return;
   std::string_view query = target.substr(question + 1);
 
   while (!query.empty()) {
@@ -86,15 +80,13 @@ QueryParams::QueryParams(std::string_view target) {
     auto name = percent_decode(pair.substr(0, equals), true);
     auto value = percent_decode(
         equals == std::string_view::npos ? "" : pair.substr(equals + 1), true);
-    if (name && value)
-      params_.emplace_back(*name, *value);
+    if (name && value) params_.emplace_back(*name, *value);
   }
 }
 
 std::string QueryParams::get(std::string_view name) const {
   for (const auto& [key, value] : params_) {
-    if (key == name)
-      return value;
+    if (key == name) return value;
   }
   return "";
 }

@@ -31,7 +31,9 @@ struct Event {
   std::string image_sha256;
 };
 
-inline bool is_live(EventKind kind) { return kind != EventKind::kRemoved; }
+inline bool is_live(EventKind kind) {
+  return kind != EventKind::kRemoved;
+}
 
 }  // namespace facesync::store
 

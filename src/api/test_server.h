@@ -1,0 +1,56 @@
+// TestServer: the whole server on a free loopback port over a fresh SQLite
+// file, for tests of the API and of its clients. One owner; start and stop
+// from one thread.
+#ifndef FACESYNC_API_TEST_SERVER_H_
+#define FACESYNC_API_TEST_SERVER_H_
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "api/router.h"
+#include "base/temp_dir.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+#include "sync/face_log.h"
+
+namespace facesync::api {
+
+class TestServer {
+ public:
+  explicit TestServer(ApiOptions options = {}) {
+    auto opened = store::open_sqlite_store(dir_.file("facesync.db"));
+    if (!opened.is_ok()) throw std::runtime_error(opened.status().to_string());
+    store_ = std::move(opened).value();
+    log_ = std::make_unique<sync::FaceLog>(
+        *store_, sync::FaceLogLimits{options.max_image_bytes});
+    router_ = std::make_unique<Router>(*log_, *store_, options);
+
+    http::ServerOptions server_options;
+    server_options.port = 0;
+    server_options.threads = 2;
+    server_ = std::make_unique<http::Server>(server_options, *router_);
+    Status started = server_->start();
+    if (!started.is_ok()) throw std::runtime_error(started.to_string());
+  }
+  ~TestServer() { server_->stop(std::chrono::milliseconds(500)); }
+
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(server_->port());
+  }
+  unsigned short port() const { return server_->port(); }
+  sync::FaceLog& log() { return *log_; }
+  store::Store& store() { return *store_; }
+  const TempDir& dir() const { return dir_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<sync::FaceLog> log_;
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<http::Server> server_;
+};
+
+}  // namespace facesync::api
+
+#endif  // FACESYNC_API_TEST_SERVER_H_

@@ -1,0 +1,193 @@
+// facesync serve: opens the store and serves HTTP until SIGINT or SIGTERM.
+#include <signal.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "api/api_options.h"
+#include "api/router.h"
+#include "cli/commands.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+#include "sync/face_log.h"
+
+namespace facesync::cli {
+
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string data = "./var";
+  std::string log_level = "info";
+  std::string access_log;
+  http::ServerOptions server;
+  api::ApiOptions api;
+  int request_timeout_ms = 30'000;
+  int idle_timeout_ms = 60'000;
+};
+
+// "host:port" into the server options; false when it is not one.
+bool split_listen(const std::string& listen, http::ServerOptions& server) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  try {
+    int port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) return false;
+    server.port = static_cast<unsigned short>(port);
+  } catch (const std::exception&) {
+    return false;
+  }
+  server.host = listen.substr(0, colon);
+  if (server.host.size() > 2 && server.host.front() == '[') {
+    server.host = server.host.substr(1, server.host.size() - 2);
+  }
+  return true;
+}
+
+[[noreturn]] void fail(const std::string& message, int code = 1) {
+  std::cerr << "facesync serve: " << message << "\n";
+  throw CLI::RuntimeError(code);
+}
+
+// Blocks SIGINT and SIGTERM in every thread started after this, so that
+// wait_for_stop_signal() receives them.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+void run_serve(ServeOptions& options) {
+  spdlog::set_level(spdlog::level::from_str(options.log_level));
+  if (!split_listen(options.listen, options.server)) {
+    fail("--listen must be HOST:PORT, not " + options.listen, 2);
+  }
+  options.server.request_timeout =
+      std::chrono::milliseconds(options.request_timeout_ms);
+  options.server.idle_timeout =
+      std::chrono::milliseconds(options.idle_timeout_ms);
+
+  if (options.access_log == "-") {
+    options.server.access_log = spdlog::stdout_logger_mt("access");
+  } else if (!options.access_log.empty()) {
+    try {
+      options.server.access_log =
+          spdlog::basic_logger_mt("access", options.access_log);
+    } catch (const spdlog::spdlog_ex& e) {
+      fail("cannot open the access log: " + std::string(e.what()));
+    }
+  }
+  if (options.server.access_log) {
+    options.server.access_log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %v");
+    options.server.access_log->flush_on(spdlog::level::info);
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.data, ec);
+  if (ec) fail("cannot create " + options.data + ": " + ec.message());
+  std::string db_path = (std::filesystem::path(options.data) / "facesync.db");
+  auto store = store::open_sqlite_store(db_path);
+  if (!store.is_ok()) fail(store.status().to_string());
+
+  sync::FaceLog log(**store, sync::FaceLogLimits{options.api.max_image_bytes});
+  api::Router router(log, **store, options.api);
+  sigset_t signals = block_stop_signals();
+  http::Server server(options.server, router);
+  Status started = server.start();
+  if (!started.is_ok()) fail(started.to_string());
+  spdlog::info("facesync: serving {} on {}:{}", db_path, options.server.host,
+               server.port());
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  spdlog::info("facesync: signal {}, draining", signal);
+  server.stop();
+  spdlog::info("facesync: stopped");
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* serve = app.add_subcommand(
+      "serve", "Serve the sync log over HTTP until SIGINT or SIGTERM");
+  serve->add_option("--listen", options->listen, "HOST:PORT to listen on")
+      ->capture_default_str();
+  serve
+      ->add_option("--data", options->data,
+                   "Directory of the database (DATA/facesync.db)")
+      ->capture_default_str();
+  serve
+      ->add_option("--threads", options->server.threads,
+                   "HTTP threads; 0 is one per core")
+      ->capture_default_str();
+  serve
+      ->add_option("--log-level", options->log_level,
+                   "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+
+  serve
+      ->add_option("--access-log", options->access_log,
+                   "File for one line per request; - for stdout; "
+                   "empty for none")
+      ->capture_default_str();
+
+  auto& legacy = options->api.legacy;
+  serve->add_option("--op-new", legacy.op_new, "op of a new face")
+      ->capture_default_str();
+  serve
+      ->add_option("--op-replaced", legacy.op_replaced, "op of a replaced face")
+      ->capture_default_str();
+  serve->add_option("--op-removed", legacy.op_removed, "op of a removal")
+      ->capture_default_str();
+  serve
+      ->add_option("--hasdata-yes", legacy.hasdata_yes,
+                   "hasdata when a record follows")
+      ->capture_default_str();
+  serve
+      ->add_option("--hasdata-no", legacy.hasdata_no,
+                   "hasdata when the gate is caught up")
+      ->capture_default_str();
+  serve
+      ->add_option("--date-format", legacy.date_format,
+                   "effdate pattern of yyyy, MM, dd and literal characters")
+      ->capture_default_str();
+
+  serve
+      ->add_option("--sync-body-limit", options->api.sync_body_limit,
+                   "Largest legacy sync request body, bytes")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-image-bytes", options->api.max_image_bytes,
+                   "Largest face image, bytes")
+      ->capture_default_str();
+  serve
+      ->add_option("--header-limit", options->server.header_limit,
+                   "Largest request head, bytes")
+      ->capture_default_str();
+  serve
+      ->add_option("--request-timeout-ms", options->request_timeout_ms,
+                   "Deadline to read a whole request")
+      ->capture_default_str();
+  serve
+      ->add_option("--idle-timeout-ms", options->idle_timeout_ms,
+                   "How long an idle keep-alive connection stays open")
+      ->capture_default_str();
+
+  serve->callback([options] {
+    options->api.admin_body_limit =
+        options->api.max_image_bytes / 3 * 4 + 64 * 1024;
+    run_serve(*options);
+  });
+}
+
+}  // namespace facesync::cli

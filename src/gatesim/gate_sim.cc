@@ -1,0 +1,349 @@
+#include "gatesim/gate_sim.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+#include <thread>
+
+namespace facesync::gatesim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kMaxGateLength = 4;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool is_gate_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+}
+
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+std::string format_rate(int64_t records, double seconds) {
+  char text[64];
+  double rate = seconds > 0 ? static_cast<double>(records) / seconds : 0;
+  std::snprintf(text, sizeof text, "%.2f s, %.1f records/s", seconds, rate);
+  return text;
+}
+
+// A short form of a digest for difference lines.
+std::string short_digest(std::string_view hex) {
+  return std::string(hex.substr(0, 12)) + (hex.size() > 12 ? "..." : "");
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(c));
+  return out;
+}
+
+// The fields in which a held face differs from the live one, "" if none.
+std::string field_differences(const HeldFace& held, const LiveFace& live) {
+  std::string out;
+  auto differ = [&out](const std::string& field, const std::string& mine,
+                       const std::string& theirs) {
+    if (mine == theirs) return;
+    out += out.empty() ? "" : ", ";
+    out += field + " held " + mine + " server " + theirs;
+  };
+
+  differ("recordindex", std::to_string(held.recordindex),
+         std::to_string(live.recordindex));
+  if (lower(held.sha256) != lower(live.image_sha256)) {
+    differ("sha256", short_digest(held.sha256),
+           short_digest(live.image_sha256));
+  }
+  differ("effdatebegin", held.effdatebegin, live.effdatebegin);
+  differ("effdateend", held.effdateend, live.effdateend);
+  differ("additionaltemplateinfo", std::to_string(held.additionaltemplateinfo),
+         std::to_string(live.additionaltemplateinfo));
+  return out;
+}
+
+}  // namespace
+
+bool RunReport::all_ok() const {
+  return std::all_of(gates.begin(), gates.end(), [](const GateResult& gate) {
+    return gate.status.is_ok();
+  });
+}
+
+bool VerifyReport::ok() const {
+  return skipped.empty() && std::all_of(gates.begin(), gates.end(),
+                                        [](const GateDifferences& gate) {
+                                          return gate.count == 0;
+                                        });
+}
+
+GateSim::GateSim(GateSimOptions options) : options_(std::move(options)) {}
+
+Result<RunReport> GateSim::run() {
+  auto names = gate_names(options_.first_gate, options_.gates);
+  if (!names.is_ok()) return names.status();
+  auto url = http::parse_url(options_.server);
+  if (!url.is_ok()) return url.status();
+  if (!options_.state_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.state_dir, ec);
+    if (ec) {
+      return Status(ErrorCode::kStorage, "cannot create " + options_.state_dir +
+                                             ": " + ec.message());
+    }
+  }
+
+  // One thread per gate; each writes only its own slot of `report`.
+  RunReport report;
+  report.gates.resize(names->size());
+  auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < names->size(); ++i) {
+    threads.emplace_back([this, &report, &url, &names, i] {
+      report.gates[i] = run_gate(*url, (*names)[i]);
+    });
+  }
+  for (std::thread& thread : threads)
+    thread.join();
+
+  report.seconds = seconds_since(start);
+  return report;
+}
+
+GateResult GateSim::run_gate(const http::Url& url,
+                             const std::string& gate) const {
+  GateResult result;
+  result.state.gate = gate;
+  auto start = Clock::now();
+  std::string path;
+
+  try {
+    // Resume from the saved state, if there is one.
+    if (!options_.state_dir.empty()) {
+      path = state_path(options_.state_dir, gate);
+      auto loaded = load_state(path);
+      if (!loaded.is_ok()) {
+        result.status = loaded.status();
+        return result;
+      }
+      if (*loaded && (*loaded)->gate != gate) {
+        result.status = Status(ErrorCode::kMalformedBody,
+                               path + " belongs to gate " + (*loaded)->gate);
+        return result;
+      }
+      if (*loaded) result.state = std::move(**loaded);
+    }
+
+    // The documented loop: ask for the record after the cursor, apply it,
+    // then move the cursor; stop when the server has nothing more.
+    LegacyClient client(url, options_.format, options_.timeout);
+    auto last_save = Clock::now();
+    while (!options_.max_records || result.applied < *options_.max_records) {
+      auto reply = fetch(client, result);
+      if (!reply.is_ok()) {
+        result.status = reply.status();
+        break;
+      }
+      const LegacyTag& tag = *reply->tag;
+      if (tag.hasdata == options_.hasdata_no) {
+        result.caught_up = true;
+        break;
+      }
+
+      Status applied = apply_record(tag, options_.op_removed, &result.state);
+      if (!applied.is_ok()) {
+        result.status = applied;
+        break;
+      }
+      ++result.applied;
+
+      if (!path.empty() && Clock::now() - last_save >= options_.save_interval) {
+        Status saved = save_state(result.state, path);
+        if (!saved.is_ok()) {
+          result.status = saved;
+          break;
+        }
+        last_save = Clock::now();
+      }
+    }
+
+    // What was applied stays applied, also when the gate failed later.
+    if (!path.empty()) {
+      Status saved = save_state(result.state, path);
+      if (result.status.is_ok()) result.status = saved;
+    }
+  } catch (const std::exception& e) {
+    result.status = Status(ErrorCode::kUnavailable,
+                           std::string("unexpected exception: ") + e.what());
+  }
+
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+Result<LegacyReply> GateSim::fetch(LegacyClient& client,
+                                   GateResult& result) const {
+  Status last_failure;
+  auto backoff = options_.backoff;
+  for (int attempt = 1; attempt <= std::max(options_.attempts, 1); ++attempt) {
+    if (attempt > 1) {
+      ++result.retries;
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+
+    ++result.requests;
+    auto reply = client.next(result.state.gate, result.state.cursor);
+    if (!reply.is_ok()) {
+      last_failure = reply.status();
+    } else if (reply->errcode != 0) {
+      last_failure = Status(
+          ErrorCode::kUnavailable,
+          "errcode " + std::to_string(reply->errcode) + ": " + reply->errmsg);
+    } else if (!reply->tag) {
+      last_failure = Status(ErrorCode::kUnavailable, "errcode 0 without tag");
+    } else {
+      return reply;
+    }
+  }
+  return Status(last_failure.code(), "after " +
+                                         std::to_string(options_.attempts) +
+                                         " attempts: " + last_failure.detail());
+}
+
+Result<VerifyReport> GateSim::verify(const RunReport& run) {
+  auto url = http::parse_url(options_.server);
+  if (!url.is_ok()) return url.status();
+  FaceApiClient api(*url, options_.timeout);
+  auto faces = api.all_live_faces();
+  if (!faces.is_ok()) return faces.status();
+
+  std::map<std::string, LiveFace> live;
+  for (LiveFace& face : *faces)
+    live[face.ticketcode] = std::move(face);
+
+  VerifyReport report;
+  report.live_faces = live.size();
+  for (const GateResult& gate : run.gates) {
+    if (!gate.status.is_ok()) {
+      report.skipped.push_back(gate.state.gate);
+      continue;
+    }
+    report.gates.push_back(compare_with_server(gate.state, live));
+  }
+  return report;
+}
+
+Result<std::vector<std::string>> gate_names(std::string_view first, int count) {
+  auto bad = [&](const std::string& why) {
+    return Status(ErrorCode::kBadGateNum,
+                  "gate '" + std::string(first) + "': " + why);
+  };
+  if (first.empty() || first.size() > kMaxGateLength ||
+      !std::all_of(first.begin(), first.end(), is_gate_char)) {
+    return bad("must be 1 to 4 letters, digits, '-' or '_'");
+  }
+  if (count < 1) return bad("the number of gates must be at least 1");
+  if (count == 1) return std::vector<std::string>{std::string(first)};
+  if (!all_digits(first)) return bad("must be a number when --gates > 1");
+
+  std::vector<std::string> names;
+  int number = std::stoi(std::string(first));
+  for (int i = 0; i < count; ++i) {
+    std::string name = std::to_string(number + i);
+    if (name.size() < first.size()) {
+      name.insert(0, first.size() - name.size(), '0');
+    }
+    if (name.size() > kMaxGateLength) {
+      return bad("gate " + name + " would be longer than 4 characters");
+    }
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+Result<wire::Format> parse_format_name(std::string_view name) {
+  if (name == "json") return wire::Format::kJson;
+  if (name == "xml") return wire::Format::kXml;
+  if (name == "form") return wire::Format::kForm;
+  if (name == "bson") return wire::Format::kBson;
+  return Status(
+      ErrorCode::kUnsupportedMediaType,
+      "unknown format '" + std::string(name) + "' (json, xml, form or bson)");
+}
+
+GateDifferences compare_with_server(const GateState& state,
+                                    const std::map<std::string, LiveFace>& live,
+                                    size_t max_details) {
+  GateDifferences out;
+  out.gate = state.gate;
+  auto report = [&](const std::string& ticket, const std::string& what) {
+    ++out.count;
+    if (out.details.size() < max_details) {
+      out.details.push_back("ticket " + ticket + ": " + what);
+    }
+  };
+
+  // Every live face from elsewhere must be held as the server has it.
+  for (const auto& [ticket, face] : live) {
+    if (face.gate == state.gate) continue;
+    ++out.faces_checked;
+    auto held = state.faces.find(ticket);
+    if (held == state.faces.end()) {
+      report(ticket, "missing (live at the server, recordindex " +
+                         std::to_string(face.recordindex) + ")");
+      continue;
+    }
+    std::string differences = field_differences(held->second, face);
+    if (!differences.empty()) report(ticket, differences);
+  }
+
+  // Nothing may be held that the server no longer has.
+  for (const auto& [ticket, face] : state.faces) {
+    if (live.find(ticket) == live.end()) {
+      report(ticket, "held (recordindex " + std::to_string(face.recordindex) +
+                         ") but not live at the server");
+    }
+  }
+  return out;
+}
+
+std::string summary_line(const GateResult& gate) {
+  std::string line =
+      "gate " + gate.state.gate + ": " + std::to_string(gate.applied) +
+      " records applied, " + std::to_string(gate.state.faces.size()) +
+      " faces held, cursor " + std::to_string(gate.state.cursor) + ", " +
+      format_rate(gate.applied, gate.seconds);
+  if (gate.retries > 0)
+    line += ", " + std::to_string(gate.retries) + " retries";
+  if (!gate.status.is_ok()) {
+    line += " -- FAILED: " + gate.status.to_string();
+  } else if (!gate.caught_up) {
+    line += " -- stopped at the record limit";
+  }
+  return line;
+}
+
+std::string total_line(const RunReport& run) {
+  int64_t applied = 0;
+  size_t failed = 0;
+  for (const GateResult& gate : run.gates) {
+    applied += gate.applied;
+    failed += gate.status.is_ok() ? 0 : 1;
+  }
+  return "total: " + std::to_string(run.gates.size()) + " gates, " +
+         std::to_string(applied) + " records applied, " +
+         format_rate(applied, run.seconds) + ", " + std::to_string(failed) +
+         " failed";
+}
+
+}  // namespace facesync::gatesim
