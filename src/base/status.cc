@@ -34,6 +34,14 @@ const char* error_code_name(ErrorCode code) {
       return "bad_additionaltemplateinfo";
     case ErrorCode::kFaceNotFound:
       return "face_not_found";
+    case ErrorCode::kBadSite:
+      return "bad_site";
+    case ErrorCode::kUnknownGate:
+      return "unknown_gate";
+    case ErrorCode::kGateDisabled:
+      return "gate_disabled";
+    case ErrorCode::kBadGate:
+      return "bad_gate";
     case ErrorCode::kStorage:
       return "storage";
     case ErrorCode::kUnavailable:

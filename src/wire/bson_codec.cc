@@ -1,4 +1,6 @@
-// The BSON codec of the sync endpoint, over libbson (see bson_codec.h).
+// The BSON codec of the legacy endpoints, over libbson (see bson_codec.h):
+// one reading of the document and one envelope writer, with each message's
+// fields on top.
 #include "wire/bson_codec.h"
 
 #include <bson/bson.h>
@@ -6,9 +8,12 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <iterator>
 #include <optional>
+#include <span>
 
 #include "wire/sync_fields.h"
+#include "wire/total_scan_fields.h"
 #include "wire/utf8.h"
 
 namespace facesync::wire {
@@ -116,6 +121,31 @@ Status read_document(std::string_view body, bson_t* document) {
   return Status::ok();
 }
 
+// Checks a request body and finds its top-level elements called `names`:
+// `iters[i]` gets the last element whose key matches `names[i]` ignoring
+// ASCII case (as in JSON, a later one overwrites), nullopt when there is
+// none. The iterators read `body` itself.
+Status read_fields(std::string_view body,
+                   std::span<const std::string_view> names,
+                   std::span<std::optional<bson_iter_t>> iters) {
+  if (body.size() > kMaxSyncBodyBytes) {
+    return Status(ErrorCode::kBodyTooLarge, "body is over 64 KiB");
+  }
+  bson_t document;
+  Status checked = read_document(body, &document);
+  if (!checked.is_ok()) return checked;
+
+  bson_iter_t iter;
+  bson_iter_init(&iter, &document);
+  while (bson_iter_next(&iter)) {
+    const std::string_view key(bson_iter_key(&iter), bson_iter_key_len(&iter));
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (ascii_iequals(key, names[i])) iters[i] = iter;
+    }
+  }
+  return Status::ok();
+}
+
 Result<std::string_view> read_gatenum(const std::optional<bson_iter_t>& iter,
                                       IntegerText& buffer) {
   if (!iter.has_value()) return bad_gatenum("gatenum is missing");
@@ -156,6 +186,23 @@ Result<int32_t> read_index(const std::optional<bson_iter_t>& iter) {
       return bad_index("lastsuccessindex is null");
     default:
       return bad_index("lastsuccessindex is not a number");
+  }
+}
+
+// firstlbsbh: a string; absent or null is the first page.
+Result<std::string_view> read_firstlbsbh(
+    const std::optional<bson_iter_t>& iter) {
+  if (!iter.has_value()) return std::string_view();
+  uint32_t length = 0;
+  switch (bson_iter_type(&*iter)) {
+    case BSON_TYPE_UTF8: {
+      const char* text = bson_iter_utf8(&*iter, &length);
+      return std::string_view(text, length);
+    }
+    case BSON_TYPE_NULL:
+      return std::string_view();
+    default:
+      return bad_ticket_code("firstlbsbh is not a string");
   }
 }
 
@@ -218,6 +265,14 @@ void append_tag(bson_t* parent, const SyncTag& tag, std::string* scratch) {
   bson_append_document_end(parent, &child);
 }
 
+void append_tag(bson_t* parent, const TotalScanTag& tag, std::string* scratch) {
+  bson_t child;
+  bson_append_document_begin(parent, "tag", -1, &child);
+  append_optional_string(&child, "hasmorepage", tag.hasmorepage, scratch);
+  append_optional_string(&child, "lastlbsbh", tag.lastlbsbh, scratch);
+  bson_append_document_end(parent, &child);
+}
+
 // About the size of the reply's document, so that the output grows once.
 size_t size_hint(const SyncReply& reply) {
   size_t size = 256 + reply.errmsg.size();
@@ -232,32 +287,17 @@ size_t size_hint(const SyncReply& reply) {
   return size;
 }
 
-}  // namespace
-
-Result<SyncRequest> decode_bson_sync_request(std::string_view body) {
-  if (body.size() > kMaxSyncBodyBytes) {
-    return Status(ErrorCode::kBodyTooLarge, "body is over 64 KiB");
-  }
-  bson_t document;
-  Status checked = read_document(body, &document);
-  if (!checked.is_ok()) return checked;
-
-  // Json.NET matched names ignoring case and let a later value overwrite.
-  std::optional<bson_iter_t> gatenum;
-  std::optional<bson_iter_t> index;
-  bson_iter_t iter;
-  bson_iter_init(&iter, &document);
-  while (bson_iter_next(&iter)) {
-    const std::string_view key(bson_iter_key(&iter), bson_iter_key_len(&iter));
-    if (ascii_iequals(key, "gatenum")) gatenum = iter;
-    if (ascii_iequals(key, "lastsuccessindex")) index = iter;
-  }
-
-  IntegerText buffer;
-  return make_sync_request(read_gatenum(gatenum, buffer), read_index(index));
+size_t size_hint(const TotalScanReply& reply) {
+  size_t size = 128 + reply.errmsg.size();
+  if (!reply.tag.has_value()) return size;
+  return size + reply.tag->hasmorepage.value_or("").size() +
+         reply.tag->lastlbsbh.value_or("").size();
 }
 
-void encode_bson_sync_reply(const SyncReply& reply, std::string* out) {
+// CommonOperationResult<T> as one document: errcode, errmsg, then the tag,
+// written by the append_tag of the reply's tag type, or null.
+template <typename Reply>
+void write_reply(const Reply& reply, std::string* out) {
   // libbson writes at `start` in a buffer that is `out` itself, growing it
   // through grow_string; the hint makes growth rare.
   const size_t start = out->size();
@@ -282,6 +322,39 @@ void encode_bson_sync_reply(const SyncReply& reply, std::string* out) {
   const size_t end = bson_writer_get_length(writer);
   bson_writer_destroy(writer);
   out->resize(end);
+}
+
+}  // namespace
+
+Result<SyncRequest> decode_bson_sync_request(std::string_view body) {
+  constexpr std::string_view kNames[] = {"gatenum", "lastsuccessindex"};
+  std::optional<bson_iter_t> iters[std::size(kNames)];
+  Status read = read_fields(body, kNames, iters);
+  if (!read.is_ok()) return read;
+
+  IntegerText buffer;
+  return make_sync_request(read_gatenum(iters[0], buffer),
+                           read_index(iters[1]));
+}
+
+Result<TotalScanRequest> decode_bson_total_scan_request(std::string_view body) {
+  constexpr std::string_view kNames[] = {"gatenum", "firstlbsbh"};
+  std::optional<bson_iter_t> iters[std::size(kNames)];
+  Status read = read_fields(body, kNames, iters);
+  if (!read.is_ok()) return read;
+
+  IntegerText buffer;
+  return make_total_scan_request(read_gatenum(iters[0], buffer),
+                                 read_firstlbsbh(iters[1]));
+}
+
+void encode_bson_sync_reply(const SyncReply& reply, std::string* out) {
+  write_reply(reply, out);
+}
+
+void encode_bson_total_scan_reply(const TotalScanReply& reply,
+                                  std::string* out) {
+  write_reply(reply, out);
 }
 
 }  // namespace facesync::wire

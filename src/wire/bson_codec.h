@@ -1,5 +1,5 @@
-// The application/bson body of the legacy sync endpoint, as Json.NET's
-// BsonReader and BsonWriter read and wrote it.
+// The application/bson bodies of the legacy endpoints (FaceInfo/Sync and
+// TotalScan), as Json.NET's BsonReader and BsonWriter read and wrote them.
 #ifndef FACESYNC_WIRE_BSON_CODEC_H_
 #define FACESYNC_WIRE_BSON_CODEC_H_
 
@@ -9,6 +9,7 @@
 
 #include "base/status.h"
 #include "wire/sync_message.h"
+#include "wire/total_scan_message.h"
 
 namespace facesync::wire {
 
@@ -28,6 +29,15 @@ Result<SyncRequest> decode_bson_sync_request(std::string_view body);
 
 // encode_sync_reply for Format::kBson, written straight into `out`.
 void encode_bson_sync_reply(const SyncReply& reply, std::string* out);
+
+// decode_total_scan_request for Format::kBson, with the rules of
+// decode_bson_sync_request; firstlbsbh is a UTF-8 string or null.
+Result<TotalScanRequest> decode_bson_total_scan_request(std::string_view body);
+
+// encode_total_scan_reply for Format::kBson: errcode int32, errmsg string,
+// tag a document of two strings (or nulls), or null.
+void encode_bson_total_scan_reply(const TotalScanReply& reply,
+                                  std::string* out);
 
 }  // namespace facesync::wire
 

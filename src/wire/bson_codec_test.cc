@@ -551,5 +551,329 @@ TEST(BsonEncodeTest, CarriesALargeImage) {
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(data), length), image);
 }
 
+// ----- TotalScan: decoding.
+
+constexpr ErrorCode kTicket = ErrorCode::kBadTicketCode;
+using testutil::kTicket32;
+using testutil::kTicket33;
+using testutil::repeat;
+
+// A request with gatenum "0001" and firstlbsbh as `ticket(bson_t*)` adds it.
+template <typename Builder>
+std::string scan_with_ticket(Builder ticket) {
+  return build([ticket](bson_t* b) {
+    utf8(b, "gatenum", "0001");
+    ticket(b);
+  });
+}
+
+// A request with firstlbsbh "T1" and gatenum as `gate(bson_t*)` adds it.
+template <typename Builder>
+std::string scan_with_gate(Builder gate) {
+  return build([gate](bson_t* b) {
+    utf8(b, "firstlbsbh", "T1");
+    gate(b);
+  });
+}
+
+// A request with both fields as strings.
+std::string scan_request(std::string gatenum, std::string firstlbsbh) {
+  return build([&](bson_t* b) {
+    utf8(b, "gatenum", gatenum);
+    utf8(b, "firstlbsbh", firstlbsbh);
+  });
+}
+
+struct ScanCase {
+  const char* name;
+  std::string body;
+  ErrorCode code;
+  std::string gatenum = "";  // when code is kOk
+  std::string firstlbsbh = "";
+};
+
+// Names the case in failure messages instead of dumping its bytes.
+void PrintTo(const ScanCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class BsonTotalScanDecodeTest : public ::testing::TestWithParam<ScanCase> {};
+
+TEST_P(BsonTotalScanDecodeTest, Decodes) {
+  const ScanCase& c = GetParam();
+  const Result<TotalScanRequest> request =
+      decode_bson_total_scan_request(c.body);
+  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
+  if (c.code == ErrorCode::kOk) {
+    EXPECT_EQ(request->gatenum, c.gatenum);
+    EXPECT_EQ(request->firstlbsbh, c.firstlbsbh);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Accepted, BsonTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"plain", scan_request("0001", "T0050"), kOk, "0001", "T0050"},
+        ScanCase{"names_ignore_case", build([](bson_t* b) {
+                   utf8(b, "GATENUM", "0001");
+                   utf8(b, "FirstLbsbh", "T1");
+                 }),
+                 kOk, "0001", "T1"},
+        ScanCase{"firstlbsbh_absent",
+                 build([](bson_t* b) { utf8(b, "gatenum", "0001"); }), kOk,
+                 "0001", ""},
+        ScanCase{"firstlbsbh_null", scan_with_ticket([](bson_t* b) {
+                   bson_append_null(b, "firstlbsbh", -1);
+                 }),
+                 kOk, "0001", ""},
+        ScanCase{"firstlbsbh_empty", scan_request("0001", ""), kOk, "0001", ""},
+        ScanCase{"firstlbsbh_32", scan_request("0001", kTicket32), kOk, "0001",
+                 kTicket32},
+        ScanCase{"firstlbsbh_32_cjk",
+                 scan_request("0001", repeat("\xE9\x97\xB8", 32)), kOk, "0001",
+                 repeat("\xE9\x97\xB8", 32)},
+        ScanCase{"gatenum_four_cjk",
+                 scan_request(repeat("\xE9\x97\xB8", 4), ""), kOk,
+                 repeat("\xE9\x97\xB8", 4), ""},
+        ScanCase{"gatenum_int32",
+                 scan_with_gate([](bson_t* b) { int32(b, "gatenum", 1234); }),
+                 kOk, "1234", "T1"},
+        ScanCase{"gatenum_int64", scan_with_gate([](bson_t* b) {
+                   bson_append_int64(b, "gatenum", -1, -123);
+                 }),
+                 kOk, "-123", "T1"},
+        ScanCase{"last_duplicate_wins", build([](bson_t* b) {
+                   utf8(b, "gatenum", "0001");
+                   int32(b, "firstlbsbh", 5);
+                   utf8(b, "firstlbsbh", "T2");
+                 }),
+                 kOk, "0001", "T2"},
+        ScanCase{"unknown_fields_skipped", build([](bson_t* b) {
+                   bson_t child;
+                   bson_append_document_begin(b, "x", -1, &child);
+                   utf8(&child, "firstlbsbh", kTicket33);
+                   bson_append_document_end(b, &child);
+                   int32(b, "lastsuccessindex", 1);
+                   utf8(b, "gatenum", "0001");
+                 }),
+                 kOk, "0001", ""}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    BadFields, BsonTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"empty_document", build([](bson_t*) {}), kGate},
+        ScanCase{"gatenum_three", scan_request("001", ""), kGate},
+        ScanCase{"gatenum_five", scan_request("00001", ""), kGate},
+        ScanCase{"gatenum_three_cjk",
+                 scan_request(repeat("\xE9\x97\xB8", 3), ""), kGate},
+        ScanCase{"gatenum_five_cjk",
+                 scan_request(repeat("\xE9\x97\xB8", 5), ""), kGate},
+        ScanCase{"gatenum_int32_three",
+                 scan_with_gate([](bson_t* b) { int32(b, "gatenum", 123); }),
+                 kGate},
+        ScanCase{"gatenum_null", scan_with_gate([](bson_t* b) {
+                   bson_append_null(b, "gatenum", -1);
+                 }),
+                 kGate},
+        ScanCase{"gatenum_double", scan_with_gate([](bson_t* b) {
+                   bson_append_double(b, "gatenum", -1, 1234.0);
+                 }),
+                 kGate},
+        ScanCase{"gatenum_missing",
+                 build([](bson_t* b) { utf8(b, "firstlbsbh", "T1"); }), kGate},
+        ScanCase{"gatenum_checked_first", build([](bson_t* b) {
+                   utf8(b, "gatenum", "001");
+                   int32(b, "firstlbsbh", 1);
+                 }),
+                 kGate},
+        ScanCase{"firstlbsbh_33", scan_request("0001", kTicket33), kTicket},
+        ScanCase{"firstlbsbh_33_cjk",
+                 scan_request("0001", repeat("\xE9\x97\xB8", 33)), kTicket},
+        ScanCase{"firstlbsbh_control", scan_request("0001", "T\t1"), kTicket},
+        ScanCase{"firstlbsbh_int32", scan_with_ticket([](bson_t* b) {
+                   int32(b, "firstlbsbh", 50);
+                 }),
+                 kTicket},
+        ScanCase{"firstlbsbh_bool", scan_with_ticket([](bson_t* b) {
+                   bson_append_bool(b, "firstlbsbh", -1, true);
+                 }),
+                 kTicket},
+        ScanCase{"firstlbsbh_binary", scan_with_ticket([](bson_t* b) {
+                   bson_append_binary(b, "firstlbsbh", -1, BSON_SUBTYPE_BINARY,
+                                      reinterpret_cast<const uint8_t*>("T1"),
+                                      2);
+                 }),
+                 kTicket},
+        ScanCase{"firstlbsbh_document", scan_with_ticket([](bson_t* b) {
+                   bson_t child;
+                   bson_append_document_begin(b, "firstlbsbh", -1, &child);
+                   bson_append_document_end(b, &child);
+                 }),
+                 kTicket},
+        ScanCase{"firstlbsbh_undefined", scan_with_ticket([](bson_t* b) {
+                   bson_append_undefined(b, "firstlbsbh", -1);
+                 }),
+                 kTicket}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, BsonTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"empty", "", kMalformed},
+        ScanCase{"json", R"({"gatenum":"0001","firstlbsbh":"T1"})", kMalformed},
+        ScanCase{"length_prefix_short",
+                 with_prefix(scan_request("0001", "T1"), 5), kMalformed},
+        ScanCase{"trailing_byte", scan_request("0001", "T1") + "x", kMalformed},
+        ScanCase{"invalid_utf8_firstlbsbh", scan_request("0001", "T\xFF"),
+                 kMalformed},
+        ScanCase{"overlong_utf8_gatenum",
+                 scan_request("\xC0\xB1"
+                              "001",
+                              ""),
+                 kMalformed}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(BsonTotalScanLimitsTest, CapsTheBodySize) {
+  const std::string huge =
+      scan_request("0001", std::string(kMaxSyncBodyBytes, 'x'));
+  EXPECT_EQ(code_of(decode_bson_total_scan_request(huge)),
+            ErrorCode::kBodyTooLarge);
+}
+
+TEST(BsonTotalScanDetailTest, SaysWhatIsWrong) {
+  EXPECT_EQ(decode_bson_total_scan_request(
+                scan_with_ticket([](bson_t* b) { int32(b, "firstlbsbh", 50); }))
+                .status()
+                .detail(),
+            "firstlbsbh is not a string");
+  EXPECT_EQ(decode_bson_total_scan_request(scan_request("0001", kTicket33))
+                .status()
+                .detail(),
+            "firstlbsbh is longer than 32 characters");
+}
+
+TEST(BsonTotalScanRoundTripTest, RoundTripsWhatLibbsonWrites) {
+  const std::string gates[] = {"0001", "\"\\/x",
+                               "\xE9\x97\xB8 \xF0\x9F\x98\x80"
+                               "A"};
+  const std::string tickets[] = {"", kTicket32, "T\"1\\2",
+                                 repeat("\xE9\x97\xB8", 32)};
+  for (const std::string& gate : gates) {
+    for (const std::string& ticket : tickets) {
+      const Result<TotalScanRequest> request =
+          decode_bson_total_scan_request(scan_request(gate, ticket));
+      ASSERT_TRUE(request.is_ok()) << request.status().to_string();
+      EXPECT_EQ(request->gatenum, gate);
+      EXPECT_EQ(request->firstlbsbh, ticket);
+    }
+  }
+}
+
+// ----- TotalScan: encoding.
+
+std::string encode(const TotalScanReply& reply) {
+  std::string out;
+  encode_bson_total_scan_reply(reply, &out);
+  return out;
+}
+
+TEST(BsonTotalScanEncodeTest, WritesTheExactBytes) {
+  const std::string expected(
+      "\x53\0\0\0"  // 83 bytes
+      "\x10"
+      "errcode\0"
+      "\0\0\0\0"  // int32 0
+      "\x02"
+      "errmsg\0"
+      "\x03\0\0\0"
+      "ok\0"  // string "ok"
+      "\x03"
+      "tag\0"
+      "\x2D\0\0\0"  // a 45-byte document
+      "\x02"
+      "hasmorepage\0"
+      "\x02\0\0\0"
+      "1\0"
+      "\x02"
+      "lastlbsbh\0"
+      "\x06\0\0\0"
+      "T0050\0"
+      "\0"  // end of tag
+      "\0",
+      83);
+  EXPECT_EQ(encode(TotalScanReply{0, "ok", TotalScanTag{"1", "T0050"}}),
+            expected);
+}
+
+TEST(BsonTotalScanEncodeTest, WritesTheExactBytesOfANullTagReply) {
+  const std::string expected(
+      "\x26\0\0\0"  // 38 bytes
+      "\x10"
+      "errcode\0"
+      "\x05\0\0\0"  // int32 5
+      "\x02"
+      "errmsg\0"
+      "\x03\0\0\0"
+      "no\0"
+      "\x0A"
+      "tag\0"  // null
+      "\0",
+      38);
+  EXPECT_EQ(encode(TotalScanReply{5, "no", std::nullopt}), expected);
+}
+
+TEST(BsonTotalScanEncodeTest, WritesUnsetFieldsAsNull) {
+  EXPECT_EQ(types_of(encode(TotalScanReply{0, "", TotalScanTag{}}), true),
+            "hasmorepage:10 lastlbsbh:10 ");
+  EXPECT_EQ(
+      types_of(encode(TotalScanReply{0, "", TotalScanTag{"0", ""}}), true),
+      "hasmorepage:2 lastlbsbh:2 ");
+  EXPECT_EQ(types_of(encode(TotalScanReply{0, "", TotalScanTag{}}), false),
+            "errcode:16 errmsg:2 tag:3 ");
+}
+
+TEST(BsonTotalScanEncodeTest, ReadsBackWithLibbson) {
+  const TotalScanReply reply{-4, "\xE9\x97\xB8",
+                             TotalScanTag{"1", repeat("\xE9\x97\xB8", 32)}};
+  const std::string out = encode(reply);
+
+  bson_t document;
+  ASSERT_TRUE(bson_init_static(
+      &document, reinterpret_cast<const uint8_t*>(out.data()), out.size()));
+  EXPECT_TRUE(bson_validate(&document, BSON_VALIDATE_UTF8, nullptr));
+  bson_iter_t iter;
+  ASSERT_TRUE(bson_iter_init_find(&iter, &document, "errcode"));
+  EXPECT_EQ(bson_iter_int32(&iter), -4);
+  ASSERT_TRUE(bson_iter_init(&iter, &document));
+  bson_iter_t field;
+  ASSERT_TRUE(bson_iter_find_descendant(&iter, "tag.lastlbsbh", &field));
+  EXPECT_EQ(std::string(bson_iter_utf8(&field, nullptr)),
+            *reply.tag->lastlbsbh);
+  ASSERT_TRUE(bson_iter_init(&iter, &document));
+  ASSERT_TRUE(bson_iter_find_descendant(&iter, "tag.hasmorepage", &field));
+  EXPECT_EQ(std::string(bson_iter_utf8(&field, nullptr)), "1");
+}
+
+TEST(BsonTotalScanEncodeTest, ReplacesIllFormedText) {
+  const std::string out =
+      encode(TotalScanReply{0, "", TotalScanTag{"1", "T\xFF"}});
+  bson_t document;
+  ASSERT_TRUE(bson_init_static(
+      &document, reinterpret_cast<const uint8_t*>(out.data()), out.size()));
+  bson_iter_t iter;
+  bson_iter_t field;
+  ASSERT_TRUE(bson_iter_init(&iter, &document));
+  ASSERT_TRUE(bson_iter_find_descendant(&iter, "tag.lastlbsbh", &field));
+  EXPECT_EQ(std::string(bson_iter_utf8(&field, nullptr)), "T\xEF\xBF\xBD");
+}
+
+TEST(BsonTotalScanEncodeTest, AppendsToTheCallersString) {
+  std::string out = "prefix";
+  encode_bson_total_scan_reply(TotalScanReply{0, "ok", std::nullopt}, &out);
+  ASSERT_EQ(out.substr(0, 6), "prefix");
+  EXPECT_EQ(out.substr(6), encode(TotalScanReply{0, "ok", std::nullopt}));
+}
+
 }  // namespace
 }  // namespace facesync::wire

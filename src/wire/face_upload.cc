@@ -35,6 +35,7 @@ struct UploadFields {
   std::optional<element> effdatebegin;
   std::optional<element> effdateend;
   std::optional<element> additionaltemplateinfo;
+  std::optional<element> sites;
 };
 
 UploadFields find_fields(simdjson::dom::object object) {
@@ -47,6 +48,7 @@ UploadFields find_fields(simdjson::dom::object object) {
     if (field.key == "additionaltemplateinfo") {
       fields.additionaltemplateinfo = field.value;
     }
+    if (field.key == "sites") fields.sites = field.value;
   }
   return fields;
 }
@@ -99,6 +101,22 @@ Status read_template_info(const std::optional<element>& value,
   return Status::ok();
 }
 
+// An optional array of strings: absent or null leaves `sites` empty.
+Status read_sites(const std::optional<element>& value,
+                  std::vector<std::string>* sites) {
+  if (is_absent(value)) return Status::ok();
+  if (!value->is_array()) {
+    return Status(ErrorCode::kBadSite, "sites is not an array");
+  }
+  for (element site : value->get_array().value_unsafe()) {
+    if (!site.is_string()) {
+      return Status(ErrorCode::kBadSite, "a site is not a string");
+    }
+    sites->emplace_back(site.get_string().value_unsafe());
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<FaceUpload> decode_face_upload(std::string_view json,
@@ -133,6 +151,7 @@ Result<FaceUpload> decode_face_upload(std::string_view json,
     status = read_template_info(fields.additionaltemplateinfo,
                                 &upload.additionaltemplateinfo);
   }
+  if (status.is_ok()) status = read_sites(fields.sites, &upload.sites);
   if (!status.is_ok()) return status;
   return upload;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -21,6 +22,7 @@ struct FaceUpload {
   std::string effdatebegin;
   std::string effdateend;
   int64_t additionaltemplateinfo = 0;
+  std::vector<std::string> sites;  // "sites": ["A", "B"]; absent: none
 };
 
 // Decodes a JSON upload. kBodyTooLarge for a body too long to hold an
@@ -28,8 +30,8 @@ struct FaceUpload {
 // text that is not a JSON object; kBadImage (missing, not a string, not
 // strict base64), kImageTooLarge (over `max_image_bytes`, judged before
 // decoding), kBadGateNum (not a string), kBadDates (missing or not a
-// string) and kBadTemplateInfo (not an integer literal) name the field at
-// fault, checked in that order. Field values are checked further by
+// string), kBadTemplateInfo (not an integer literal) and kBadSite (not an
+// array of strings) name the field at fault, checked in that order. Field values are checked further by
 // FaceLog.
 Result<FaceUpload> decode_face_upload(std::string_view json,
                                       size_t max_image_bytes);

@@ -45,6 +45,13 @@ TEST(FaceUploadTest, DecodesEveryField) {
   EXPECT_EQ(upload->additionaltemplateinfo, 64);
 }
 
+TEST(FaceUploadTest, DecodesSites) {
+  const Result<FaceUpload> upload =
+      decode("{" + kImage + "," + kDates + R"(,"sites":["B","A"]})");
+  ASSERT_TRUE(upload.is_ok()) << upload.status().to_string();
+  EXPECT_EQ(upload->sites, (std::vector<std::string>{"B", "A"}));
+}
+
 TEST(FaceUploadTest, OptionalFieldsDefault) {
   for (const std::string& optional :
        {std::string(), std::string(R"(,"gate":null,)"
@@ -52,6 +59,7 @@ TEST(FaceUploadTest, OptionalFieldsDefault) {
     const Result<FaceUpload> upload =
         decode("{" + kImage + "," + kDates + optional + "}");
     ASSERT_TRUE(upload.is_ok()) << optional;
+    EXPECT_TRUE(upload->sites.empty());
     EXPECT_EQ(upload->gate, "");
     EXPECT_EQ(upload->additionaltemplateinfo, 0);
   }
@@ -183,6 +191,12 @@ INSTANTIATE_TEST_SUITE_P(
             "template_bool",
             "{" + kImage + "," + kDates + R"(,"additionaltemplateinfo":true})",
             ErrorCode::kBadTemplateInfo},
+        BadCase{"sites_string",
+                "{" + kImage + "," + kDates + R"(,"sites":"A"})",
+                ErrorCode::kBadSite},
+        BadCase{"sites_number_inside",
+                "{" + kImage + "," + kDates + R"(,"sites":["A",1]})",
+                ErrorCode::kBadSite},
         BadCase{"empty", "", ErrorCode::kMalformedBody},
         BadCase{"array", "[" + kImage.substr(8) + "]",
                 ErrorCode::kMalformedBody},

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <ostream>
 #include <string>
 
@@ -155,6 +156,160 @@ TEST(FormDecodeDetailTest, SaysWhatIsWrong) {
             "lastsuccessindex is missing");
   EXPECT_EQ(decode_form_sync_request("gatenum=%").status().detail(),
             "form body has a bad % escape");
+}
+
+// ----- TotalScan.
+
+constexpr ErrorCode kTicket = ErrorCode::kBadTicketCode;
+using testutil::kTicket32;
+using testutil::kTicket33;
+using testutil::repeat;
+
+struct ScanCase {
+  const char* name;
+  std::string body;
+  ErrorCode code;
+  std::string gatenum = "";  // when code is kOk
+  std::string firstlbsbh = "";
+};
+
+// Names the case in failure messages instead of dumping its bytes.
+void PrintTo(const ScanCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class FormTotalScanDecodeTest : public ::testing::TestWithParam<ScanCase> {};
+
+TEST_P(FormTotalScanDecodeTest, Decodes) {
+  const ScanCase& c = GetParam();
+  const Result<TotalScanRequest> request =
+      decode_form_total_scan_request(c.body);
+  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
+  if (c.code == ErrorCode::kOk) {
+    EXPECT_EQ(request->gatenum, c.gatenum);
+    EXPECT_EQ(request->firstlbsbh, c.firstlbsbh);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Accepted, FormTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"plain", "gatenum=0001&firstlbsbh=T0050", kOk, "0001",
+                 "T0050"},
+        ScanCase{"any_order", "firstlbsbh=T1&gatenum=A001", kOk, "A001", "T1"},
+        ScanCase{"names_ignore_case", "GateNum=0001&FIRSTLBSBH=T1", kOk, "0001",
+                 "T1"},
+        ScanCase{"firstlbsbh_absent", "gatenum=0001", kOk, "0001", ""},
+        ScanCase{"firstlbsbh_empty", "gatenum=0001&firstlbsbh=", kOk, "0001",
+                 ""},
+        ScanCase{"firstlbsbh_without_equals", "gatenum=0001&firstlbsbh", kOk,
+                 "0001", ""},
+        ScanCase{"firstlbsbh_32", "gatenum=0001&firstlbsbh=" + kTicket32, kOk,
+                 "0001", kTicket32},
+        ScanCase{"firstlbsbh_32_escaped_cjk",
+                 "gatenum=0001&firstlbsbh=" + repeat("%E9%97%B8", 32), kOk,
+                 "0001", repeat("\xE9\x97\xB8", 32)},
+        ScanCase{"firstlbsbh_plus_and_escapes",
+                 "gatenum=0001&firstlbsbh=T+1%26%3D", kOk, "0001", "T 1&="},
+        ScanCase{"gatenum_four_cjk",
+                 "gatenum=" + repeat("%E9%97%B8", 4) + "&firstlbsbh=", kOk,
+                 repeat("\xE9\x97\xB8", 4), ""},
+        ScanCase{"first_duplicate_wins",
+                 "gatenum=0001&firstlbsbh=T1&gatenum=2&FirstLbsbh=" + kTicket33,
+                 kOk, "0001", "T1"},
+        ScanCase{"unknown_pairs_skipped",
+                 "lastsuccessindex=x&gatenum=0001&y&firstlbsbh=T1", kOk, "0001",
+                 "T1"},
+        ScanCase{"bom", "\xEF\xBB\xBFgatenum=0001", kOk, "0001", ""}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    BadFields, FormTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"empty_body", "", kGate},
+        ScanCase{"gatenum_three", "gatenum=001&firstlbsbh=T1", kGate},
+        ScanCase{"gatenum_five", "gatenum=00001", kGate},
+        ScanCase{"gatenum_three_cjk", "gatenum=" + repeat("%E9%97%B8", 3),
+                 kGate},
+        ScanCase{"gatenum_five_cjk", "gatenum=" + repeat("%E9%97%B8", 5),
+                 kGate},
+        ScanCase{"gatenum_missing", "firstlbsbh=T1", kGate},
+        ScanCase{"gatenum_empty", "gatenum=&firstlbsbh=T1", kGate},
+        ScanCase{"gatenum_invalid_utf8", "gatenum=000%FF", kGate},
+        ScanCase{"gatenum_checked_first", "gatenum=001&firstlbsbh=" + kTicket33,
+                 kGate},
+        ScanCase{"firstlbsbh_33", "gatenum=0001&firstlbsbh=" + kTicket33,
+                 kTicket},
+        ScanCase{"firstlbsbh_33_cjk",
+                 "gatenum=0001&firstlbsbh=" + repeat("%E9%97%B8", 33), kTicket},
+        ScanCase{"firstlbsbh_invalid_utf8", "gatenum=0001&firstlbsbh=T%FF",
+                 kTicket},
+        ScanCase{"firstlbsbh_control", "gatenum=0001&firstlbsbh=T%0A",
+                 kTicket}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, FormTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"percent_in_firstlbsbh", "gatenum=0001&firstlbsbh=T%",
+                 kMalformed},
+        ScanCase{"percent_not_hex", "gatenum=0001&firstlbsbh=%G1", kMalformed},
+        ScanCase{"percent_in_unknown", "x=%zz&gatenum=0001", kMalformed},
+        ScanCase{"percent_in_ignored_duplicate",
+                 "gatenum=0001&firstlbsbh=T1&firstlbsbh=%", kMalformed}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(FormTotalScanLimitsTest, CapsTheBodySize) {
+  const std::string body = "gatenum=0001&pad=";
+  const std::string fits(kMaxSyncBodyBytes - body.size(), 'a');
+  EXPECT_EQ(code_of(decode_form_total_scan_request(body + fits)), kOk);
+  EXPECT_EQ(code_of(decode_form_total_scan_request(body + fits + "a")),
+            ErrorCode::kBodyTooLarge);
+}
+
+TEST(FormTotalScanDetailTest, SaysWhatIsWrong) {
+  EXPECT_EQ(decode_form_total_scan_request("gatenum=00001").status().detail(),
+            "gatenum is longer than 4 characters");
+  EXPECT_EQ(decode_form_total_scan_request("gatenum=0001&firstlbsbh=%C0%B1")
+                .status()
+                .detail(),
+            "firstlbsbh is not valid UTF-8");
+}
+
+// Percent-escapes every byte but ASCII letters and digits, as a browser
+// might (and beyond: spaces as %20, not '+').
+std::string form_escape(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) && byte < 0x80) {
+      out.push_back(c);
+    } else {
+      out += {'%', kHex[byte >> 4], kHex[byte & 0xF]};
+    }
+  }
+  return out;
+}
+
+TEST(FormTotalScanRoundTripTest, RoundTripsEscapedValues) {
+  const std::string gates[] = {"0001", "&=+%",
+                               "\xE9\x97\xB8 \xF0\x9F\x98\x80"
+                               "A"};
+  const std::string tickets[] = {"", kTicket32, "T&1=2+3 %",
+                                 repeat("\xE9\x97\xB8", 32)};
+  for (const std::string& gate : gates) {
+    for (const std::string& ticket : tickets) {
+      const std::string body =
+          "firstlbsbh=" + form_escape(ticket) + "&gatenum=" + form_escape(gate);
+      const Result<TotalScanRequest> request =
+          decode_form_total_scan_request(body);
+      ASSERT_TRUE(request.is_ok())
+          << body << ": " << request.status().to_string();
+      EXPECT_EQ(request->gatenum, gate);
+      EXPECT_EQ(request->firstlbsbh, ticket);
+    }
+  }
 }
 
 }  // namespace

@@ -1,14 +1,18 @@
-// The JSON codec of the sync endpoint (see json_codec.h).
+// The JSON codec of the legacy endpoints (see json_codec.h): one reading
+// of the body and one envelope writer, with each message's fields on top.
 #include "wire/json_codec.h"
 
 #include <simdjson.h>
 
 #include <charconv>
+#include <iterator>
 #include <optional>
+#include <span>
 
 #include "wire/json_parse.h"
 #include "wire/json_writer.h"
 #include "wire/sync_fields.h"
+#include "wire/total_scan_fields.h"
 
 namespace facesync::wire {
 
@@ -26,6 +30,31 @@ using IntegerText = char[24];
 simdjson::dom::parser* thread_parser() {
   thread_local simdjson::dom::parser parser(kMaxSyncBodyBytes);
   return &parser;
+}
+
+// Parses a request body and finds the top-level members called `names`:
+// `values[i]` gets the value of the last member whose name matches
+// `names[i]` ignoring ASCII case (Json.NET matched names so and let a later
+// value overwrite), nullopt when there is none. The values live in the
+// thread's parser until its next parse.
+Status read_fields(std::string_view body,
+                   std::span<const std::string_view> names,
+                   std::span<std::optional<element>> values) {
+  if (body.size() > kMaxSyncBodyBytes) {
+    return Status(ErrorCode::kBodyTooLarge, "body is over 64 KiB");
+  }
+  simdjson::dom::parser* parser = thread_parser();
+  Status ready = prepare_json_parser(parser, 4096);
+  if (!ready.is_ok()) return ready;
+  Result<simdjson::dom::object> root = parse_json_object(parser, body);
+  if (!root.is_ok()) return root.status();
+
+  for (simdjson::dom::key_value_pair field : *root) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (ascii_iequals(field.key, names[i])) values[i] = field.value;
+    }
+  }
+  return Status::ok();
 }
 
 template <typename Integer>
@@ -71,6 +100,22 @@ Result<int32_t> read_index(const std::optional<element>& value) {
   }
 }
 
+// firstlbsbh: a string; absent or null is the first page, as Json.NET left
+// a string property it did not read null.
+Result<std::string_view> read_firstlbsbh(const std::optional<element>& value) {
+  if (!value.has_value()) return std::string_view();
+  switch (value->type()) {
+    case element_type::STRING:
+      return std::string_view(value->get_string().value_unsafe());
+    case element_type::NULL_VALUE:
+      return std::string_view();
+    default:
+      return bad_ticket_code("firstlbsbh is not a string");
+  }
+}
+
+// ----- Writing.
+
 void write_optional(JsonWriter& json, std::optional<std::string_view> value) {
   if (value.has_value()) {
     json.string(*value);
@@ -107,6 +152,15 @@ void write_tag(const SyncTag& tag, JsonWriter& json) {
   json.end_object();
 }
 
+void write_tag(const TotalScanTag& tag, JsonWriter& json) {
+  json.begin_object();
+  json.key("hasmorepage");
+  write_optional(json, tag.hasmorepage);
+  json.key("lastlbsbh");
+  write_optional(json, tag.lastlbsbh);
+  json.end_object();
+}
+
 // About the size of the reply's text, so that the output grows once.
 size_t size_hint(const SyncReply& reply) {
   size_t size = 256 + reply.errmsg.size();
@@ -121,34 +175,17 @@ size_t size_hint(const SyncReply& reply) {
   return size + (tag.faceimage.value_or("").size() + 2) / 3 * 4;
 }
 
-}  // namespace
-
-Result<SyncRequest> decode_json_sync_request(std::string_view body) {
-  if (body.size() > kMaxSyncBodyBytes) {
-    return Status(ErrorCode::kBodyTooLarge, "body is over 64 KiB");
-  }
-  simdjson::dom::parser* parser = thread_parser();
-  Status ready = prepare_json_parser(parser, 4096);
-  if (!ready.is_ok()) return ready;
-  Result<simdjson::dom::object> root = parse_json_object(parser, body);
-  if (!root.is_ok()) return root.status();
-
-  // Json.NET matched names ignoring case and let a later value overwrite.
-  std::optional<element> gatenum;
-  std::optional<element> index;
-  for (simdjson::dom::key_value_pair field : *root) {
-    if (ascii_iequals(field.key, "gatenum")) {
-      gatenum = field.value;
-    } else if (ascii_iequals(field.key, "lastsuccessindex")) {
-      index = field.value;
-    }
-  }
-
-  IntegerText buffer;
-  return make_sync_request(read_gatenum(gatenum, buffer), read_index(index));
+size_t size_hint(const TotalScanReply& reply) {
+  size_t size = 128 + reply.errmsg.size();
+  if (!reply.tag.has_value()) return size;
+  return size + reply.tag->hasmorepage.value_or("").size() +
+         reply.tag->lastlbsbh.value_or("").size();
 }
 
-void encode_json_sync_reply(const SyncReply& reply, std::string* out) {
+// CommonOperationResult<T>: errcode, errmsg, then the tag, written by the
+// write_tag of the reply's tag type, or null.
+template <typename Reply>
+void write_reply(const Reply& reply, std::string* out) {
   out->reserve(out->size() + size_hint(reply));
 
   JsonWriter json(out);
@@ -162,6 +199,39 @@ void encode_json_sync_reply(const SyncReply& reply, std::string* out) {
     json.null();
   }
   json.end_object();
+}
+
+}  // namespace
+
+Result<SyncRequest> decode_json_sync_request(std::string_view body) {
+  constexpr std::string_view kNames[] = {"gatenum", "lastsuccessindex"};
+  std::optional<element> values[std::size(kNames)];
+  Status read = read_fields(body, kNames, values);
+  if (!read.is_ok()) return read;
+
+  IntegerText buffer;
+  return make_sync_request(read_gatenum(values[0], buffer),
+                           read_index(values[1]));
+}
+
+Result<TotalScanRequest> decode_json_total_scan_request(std::string_view body) {
+  constexpr std::string_view kNames[] = {"gatenum", "firstlbsbh"};
+  std::optional<element> values[std::size(kNames)];
+  Status read = read_fields(body, kNames, values);
+  if (!read.is_ok()) return read;
+
+  IntegerText buffer;
+  return make_total_scan_request(read_gatenum(values[0], buffer),
+                                 read_firstlbsbh(values[1]));
+}
+
+void encode_json_sync_reply(const SyncReply& reply, std::string* out) {
+  write_reply(reply, out);
+}
+
+void encode_json_total_scan_reply(const TotalScanReply& reply,
+                                  std::string* out) {
+  write_reply(reply, out);
 }
 
 }  // namespace facesync::wire

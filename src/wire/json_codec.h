@@ -1,5 +1,5 @@
-// The JSON body of the legacy sync endpoint, as the original's Json.NET
-// read and wrote it.
+// The JSON bodies of the legacy endpoints (FaceInfo/Sync and TotalScan), as
+// the original's Json.NET read and wrote them.
 #ifndef FACESYNC_WIRE_JSON_CODEC_H_
 #define FACESYNC_WIRE_JSON_CODEC_H_
 
@@ -8,6 +8,7 @@
 
 #include "base/status.h"
 #include "wire/sync_message.h"
+#include "wire/total_scan_message.h"
 
 namespace facesync::wire {
 
@@ -22,6 +23,14 @@ Result<SyncRequest> decode_json_sync_request(std::string_view body);
 
 // encode_sync_reply for Format::kJson.
 void encode_json_sync_reply(const SyncReply& reply, std::string* out);
+
+// decode_total_scan_request for Format::kJson, with the rules of
+// decode_json_sync_request; firstlbsbh is a string or null.
+Result<TotalScanRequest> decode_json_total_scan_request(std::string_view body);
+
+// encode_total_scan_reply for Format::kJson.
+void encode_json_total_scan_reply(const TotalScanReply& reply,
+                                  std::string* out);
 
 }  // namespace facesync::wire
 

@@ -12,6 +12,7 @@
 
 #include "wire/base64.h"
 #include "wire/json_parse.h"
+#include "wire/json_writer.h"
 #include "wire/sync_fields.h"
 #include "wire/test_util.h"
 
@@ -409,6 +410,272 @@ TEST(JsonEncodeTest, ReadsBackWithSimdjson) {
                       "gatenum", "recordindex", "hasdata", "ticketcode", "op",
                       "effdatebegin", "effdateend", "faceimage",
                       "additionaltemplateinfo"}));
+}
+
+// ----- TotalScan: decoding.
+
+constexpr ErrorCode kTicket = ErrorCode::kBadTicketCode;
+using testutil::kTicket32;
+using testutil::kTicket33;
+using testutil::repeat;
+
+struct ScanCase {
+  const char* name;
+  std::string body;
+  ErrorCode code;
+  std::string gatenum = "";  // when code is kOk
+  std::string firstlbsbh = "";
+};
+
+// Names the case in failure messages instead of dumping its bytes.
+void PrintTo(const ScanCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class JsonTotalScanDecodeTest : public ::testing::TestWithParam<ScanCase> {};
+
+TEST_P(JsonTotalScanDecodeTest, Decodes) {
+  const ScanCase& c = GetParam();
+  const Result<TotalScanRequest> request =
+      decode_json_total_scan_request(c.body);
+  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
+  if (c.code == ErrorCode::kOk) {
+    EXPECT_EQ(request->gatenum, c.gatenum);
+    EXPECT_EQ(request->firstlbsbh, c.firstlbsbh);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Accepted, JsonTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"plain", R"({"gatenum":"0001","firstlbsbh":"T0050"})", kOk,
+                 "0001", "T0050"},
+        ScanCase{"help_page_shape",
+                 R"({ "gatenum": "0001", "firstlbsbh": "T0050" })", kOk, "0001",
+                 "T0050"},
+        ScanCase{"any_order", R"({"firstlbsbh":"T1","gatenum":"A001"})", kOk,
+                 "A001", "T1"},
+        ScanCase{"names_ignore_case", R"({"GateNum":"0001","FIRSTLBSBH":"T1"})",
+                 kOk, "0001", "T1"},
+        ScanCase{"firstlbsbh_absent", R"({"gatenum":"0001"})", kOk, "0001", ""},
+        ScanCase{"firstlbsbh_null", R"({"gatenum":"0001","firstlbsbh":null})",
+                 kOk, "0001", ""},
+        ScanCase{"firstlbsbh_empty", R"({"gatenum":"0001","firstlbsbh":""})",
+                 kOk, "0001", ""},
+        ScanCase{"firstlbsbh_32",
+                 R"({"gatenum":"0001","firstlbsbh":")" + kTicket32 + R"("})",
+                 kOk, "0001", kTicket32},
+        ScanCase{"firstlbsbh_32_escaped_cjk",
+                 R"({"gatenum":"0001","firstlbsbh":")" +
+                     repeat(R"(\u95f8)", 32) + R"("})",
+                 kOk, "0001", repeat("\xE9\x97\xB8", 32)},
+        ScanCase{"firstlbsbh_escapes",
+                 R"({"gatenum":"0001","firstlbsbh":"T\u0030\/1"})", kOk, "0001",
+                 "T0/1"},
+        ScanCase{"firstlbsbh_spaces_kept",
+                 R"({"gatenum":"0001","firstlbsbh":" T1 "})", kOk, "0001",
+                 " T1 "},
+        ScanCase{"gatenum_integer", R"({"gatenum":1234})", kOk, "1234", ""},
+        ScanCase{"gatenum_cjk_escaped",
+                 R"({"gatenum":"\u95f8\u95f8\u95f8\u95f8"})", kOk,
+                 "\xE9\x97\xB8\xE9\x97\xB8\xE9\x97\xB8\xE9\x97\xB8", ""},
+        ScanCase{"gatenum_surrogate_pairs",
+                 R"({"gatenum":"\ud83d\ude00\ud83d\ude00\ud83d\ude00A"})", kOk,
+                 "\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80"
+                 "A",
+                 ""},
+        ScanCase{"last_duplicate_wins",
+                 R"({"gatenum":"0001","firstlbsbh":"T1","FirstLbsbh":"T2"})",
+                 kOk, "0001", "T2"},
+        ScanCase{"earlier_bad_duplicate_ignored",
+                 R"({"gatenum":"0001","firstlbsbh":7,"firstlbsbh":"T2"})", kOk,
+                 "0001", "T2"},
+        ScanCase{"unknown_ignored",
+                 R"({"x":{"firstlbsbh":1},"gatenum":"0001",)"
+                 R"("lastsuccessindex":"y","firstlbsbh":"T3","z":[null]})",
+                 kOk, "0001", "T3"},
+        ScanCase{"bom", "\xEF\xBB\xBF{\"gatenum\":\"0001\"}", kOk, "0001", ""}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    BadFields, JsonTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"gatenum_three", R"({"gatenum":"001","firstlbsbh":""})",
+                 kGate},
+        ScanCase{"gatenum_five", R"({"gatenum":"00001","firstlbsbh":""})",
+                 kGate},
+        ScanCase{"gatenum_three_cjk", R"({"gatenum":"\u95f8\u95f8\u95f8"})",
+                 kGate},
+        ScanCase{"gatenum_five_cjk",
+                 R"({"gatenum":"\u95f8\u95f8\u95f8\u95f8\u95f8"})", kGate},
+        ScanCase{"gatenum_three_astral_twelve_bytes",
+                 R"({"gatenum":"\ud83d\ude00\ud83d\ude00\ud83d\ude00"})",
+                 kGate},
+        ScanCase{"gatenum_integer_three", R"({"gatenum":123})", kGate},
+        ScanCase{"gatenum_integer_five", R"({"gatenum":12345})", kGate},
+        ScanCase{"gatenum_missing", R"({"firstlbsbh":"T1"})", kGate},
+        ScanCase{"gatenum_null", R"({"gatenum":null})", kGate},
+        ScanCase{"gatenum_bool", R"({"gatenum":true})", kGate},
+        ScanCase{"gatenum_control", R"({"gatenum":"00\u00011"})", kGate},
+        ScanCase{"gatenum_checked_first", R"({"gatenum":"001","firstlbsbh":5})",
+                 kGate},
+        ScanCase{"firstlbsbh_33",
+                 R"({"gatenum":"0001","firstlbsbh":")" + kTicket33 + R"("})",
+                 kTicket},
+        ScanCase{"firstlbsbh_33_escaped_cjk",
+                 R"({"gatenum":"0001","firstlbsbh":")" +
+                     repeat(R"(\u95f8)", 33) + R"("})",
+                 kTicket},
+        ScanCase{"firstlbsbh_integer", R"({"gatenum":"0001","firstlbsbh":50})",
+                 kTicket},
+        ScanCase{"firstlbsbh_double", R"({"gatenum":"0001","firstlbsbh":1.5})",
+                 kTicket},
+        ScanCase{"firstlbsbh_bool", R"({"gatenum":"0001","firstlbsbh":false})",
+                 kTicket},
+        ScanCase{"firstlbsbh_array",
+                 R"({"gatenum":"0001","firstlbsbh":["T1"]})", kTicket},
+        ScanCase{"firstlbsbh_object", R"({"gatenum":"0001","firstlbsbh":{}})",
+                 kTicket},
+        ScanCase{"firstlbsbh_control",
+                 R"({"gatenum":"0001","firstlbsbh":"T\u0001"})", kTicket},
+        ScanCase{"firstlbsbh_last_duplicate_bad",
+                 R"({"gatenum":"0001","firstlbsbh":"T1","firstlbsbh":[]})",
+                 kTicket}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, JsonTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"empty", "", kMalformed},
+        ScanCase{"array_root", R"([{"gatenum":"0001"}])", kMalformed},
+        ScanCase{"string_root", R"("0001")", kMalformed},
+        ScanCase{"truncated", R"({"gatenum":"0001","firstlbsbh":"T1")",
+                 kMalformed},
+        ScanCase{"trailing_comma", R"({"gatenum":"0001",})", kMalformed},
+        ScanCase{"single_quotes", R"({'gatenum':'0001'})", kMalformed},
+        ScanCase{"comment", R"({"gatenum":"0001"/* c */})", kMalformed},
+        ScanCase{"raw_control_in_string",
+                 "{\"gatenum\":\"0001\",\"firstlbsbh\":\"T\x01\"}", kMalformed},
+        ScanCase{"invalid_utf8",
+                 "{\"gatenum\":\"0001\",\"firstlbsbh\":\"T\xFF\"}", kMalformed},
+        ScanCase{"lone_surrogate",
+                 R"({"gatenum":"0001","firstlbsbh":"\ud800"})", kMalformed}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(JsonTotalScanLimitsTest, CapsTheBodySize) {
+  const std::string body = R"({"gatenum":"0001"})";
+  const std::string fits(kMaxSyncBodyBytes - body.size(), ' ');
+  EXPECT_EQ(code_of(decode_json_total_scan_request(body + fits)), kOk);
+  EXPECT_EQ(code_of(decode_json_total_scan_request(body + fits + " ")),
+            ErrorCode::kBodyTooLarge);
+}
+
+TEST(JsonTotalScanDetailTest, SaysWhatIsWrong) {
+  EXPECT_EQ(
+      decode_json_total_scan_request(R"({"gatenum":"001"})").status().detail(),
+      "gatenum is shorter than 4 characters");
+  EXPECT_EQ(
+      decode_json_total_scan_request(R"({"gatenum":"0001","firstlbsbh":1})")
+          .status()
+          .detail(),
+      "firstlbsbh is not a string");
+}
+
+TEST(JsonTotalScanRoundTripTest, RoundTripsWhatJsonWriterWrites) {
+  const std::string gates[] = {"0001", "\"\\/ ",
+                               "\xE9\x97\xB8"
+                               "AB\xF0\x9F\x98\x80"};
+  const std::string tickets[] = {"", kTicket32, "T\"1\\2</>",
+                                 repeat("\xE9\x97\xB8", 32)};
+  for (const std::string& gate : gates) {
+    for (const std::string& ticket : tickets) {
+      std::string body;
+      JsonWriter json(&body);
+      json.begin_object();
+      json.key("firstlbsbh").string(ticket);
+      json.key("gatenum").string(gate);
+      json.end_object();
+
+      const Result<TotalScanRequest> request =
+          decode_json_total_scan_request(body);
+      ASSERT_TRUE(request.is_ok())
+          << body << ": " << request.status().to_string();
+      EXPECT_EQ(request->gatenum, gate);
+      EXPECT_EQ(request->firstlbsbh, ticket);
+    }
+  }
+}
+
+// ----- TotalScan: encoding.
+
+std::string encode(const TotalScanReply& reply) {
+  std::string out;
+  encode_json_total_scan_reply(reply, &out);
+  return out;
+}
+
+TEST(JsonTotalScanEncodeTest, WritesTheExactBytes) {
+  EXPECT_EQ(encode(TotalScanReply{0, "", TotalScanTag{"1", "T0050"}}),
+            R"({"errcode":0,"errmsg":"","tag":)"
+            R"({"hasmorepage":"1","lastlbsbh":"T0050"}})");
+  EXPECT_EQ(encode(TotalScanReply{0, "done", TotalScanTag{"0", "T0099"}}),
+            R"({"errcode":0,"errmsg":"done","tag":)"
+            R"({"hasmorepage":"0","lastlbsbh":"T0099"}})");
+}
+
+TEST(JsonTotalScanEncodeTest, WritesANullTag) {
+  EXPECT_EQ(encode(TotalScanReply{3, "no such gate", std::nullopt}),
+            R"({"errcode":3,"errmsg":"no such gate","tag":null})");
+}
+
+TEST(JsonTotalScanEncodeTest, WritesUnsetFieldsAsNull) {
+  EXPECT_EQ(encode(TotalScanReply{0, "", TotalScanTag{}}),
+            R"({"errcode":0,"errmsg":"","tag":)"
+            R"({"hasmorepage":null,"lastlbsbh":null}})");
+  EXPECT_EQ(encode(TotalScanReply{0, "", TotalScanTag{"0", std::nullopt}}),
+            R"({"errcode":0,"errmsg":"","tag":)"
+            R"({"hasmorepage":"0","lastlbsbh":null}})");
+  EXPECT_EQ(encode(TotalScanReply{0, "", TotalScanTag{"0", ""}}),
+            R"({"errcode":0,"errmsg":"","tag":)"
+            R"({"hasmorepage":"0","lastlbsbh":""}})");
+}
+
+TEST(JsonTotalScanEncodeTest, EscapesText) {
+  EXPECT_EQ(encode(TotalScanReply{-1, "a\"b\n",
+                                  TotalScanTag{"1", "T\\\xE9\x97\xB8\xFF"}}),
+            "{\"errcode\":-1,\"errmsg\":\"a\\\"b\\u000a\",\"tag\":"
+            "{\"hasmorepage\":\"1\",\"lastlbsbh\":\"T\\\\\xE9\x97\xB8"
+            "\xEF\xBF\xBD\"}}");
+}
+
+TEST(JsonTotalScanEncodeTest, AppendsToTheCallersString) {
+  std::string out = "HTTP body: ";
+  encode_json_total_scan_reply(TotalScanReply{0, "ok", std::nullopt}, &out);
+  EXPECT_EQ(out, R"(HTTP body: {"errcode":0,"errmsg":"ok","tag":null})");
+}
+
+TEST(JsonTotalScanEncodeTest, ReadsBackWithSimdjson) {
+  const TotalScanReply reply{7, "x\"y", TotalScanTag{"1", "\xE9\x97\xB8\"1"}};
+  const std::string out = encode(reply);
+
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  ASSERT_EQ(parser.parse(out).get(root), simdjson::SUCCESS);
+  EXPECT_EQ(int64_t(root["errcode"]), 7);
+  EXPECT_EQ(std::string_view(root["errmsg"]), "x\"y");
+  EXPECT_EQ(std::string_view(root["tag"]["hasmorepage"]), "1");
+  EXPECT_EQ(std::string_view(root["tag"]["lastlbsbh"]), "\xE9\x97\xB8\"1");
+
+  std::vector<std::string_view> keys;
+  for (auto field : simdjson::dom::object(root)) {
+    keys.push_back(field.key);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string_view>{"errcode", "errmsg", "tag"}));
+  keys.clear();
+  for (auto field : simdjson::dom::object(root["tag"])) {
+    keys.push_back(field.key);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string_view>{"hasmorepage", "lastlbsbh"}));
 }
 
 }  // namespace

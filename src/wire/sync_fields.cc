@@ -46,23 +46,35 @@ Status bad_index(const char* detail) {
   return Status(ErrorCode::kBadLastSuccessIndex, detail);
 }
 
-Status check_gatenum(std::string_view gatenum) {
-  if (gatenum.empty()) return bad_gatenum("gatenum is empty");
-
+TextFault check_text(std::string_view text, size_t min_code_points,
+                     size_t max_code_points) {
   size_t count = 0;
   size_t pos = 0;
-  while (pos < gatenum.size()) {
-    const Utf8Step step = utf8_step(gatenum, pos);
-    if (!step.valid) return bad_gatenum("gatenum is not valid UTF-8");
-    if (is_control(step.code_point)) {
-      return bad_gatenum("gatenum holds a control character");
-    }
-    if (++count > kMaxGateCodePoints) {
-      return bad_gatenum("gatenum is longer than 4 characters");
-    }
+  while (pos < text.size()) {
+    const Utf8Step step = utf8_step(text, pos);
+    if (!step.valid) return TextFault::kNotUtf8;
+    if (is_control(step.code_point)) return TextFault::kControl;
+    if (++count > max_code_points) return TextFault::kTooLong;
     pos += step.length;
   }
-  return Status::ok();
+  if (count < min_code_points) return TextFault::kTooShort;
+  return TextFault::kNone;
+}
+
+Status check_gatenum(std::string_view gatenum) {
+  switch (check_text(gatenum, 1, kMaxGateCodePoints)) {
+    case TextFault::kNone:
+      return Status::ok();
+    case TextFault::kNotUtf8:
+      return bad_gatenum("gatenum is not valid UTF-8");
+    case TextFault::kControl:
+      return bad_gatenum("gatenum holds a control character");
+    case TextFault::kTooShort:
+      return bad_gatenum("gatenum is empty");
+    case TextFault::kTooLong:
+      return bad_gatenum("gatenum is longer than 4 characters");
+  }
+  return bad_gatenum("gatenum is invalid");
 }
 
 Result<int32_t> parse_index_text(std::string_view text) {

@@ -1,5 +1,7 @@
 // The field rules of GateSyncFaceInfoParm, shared by the four request
-// decoders so that every format checks gatenum and lastsuccessindex alike.
+// decoders so that every format checks gatenum and lastsuccessindex alike,
+// and the helpers that the request decoders of both endpoints share (the
+// body cap, the BOM, name matching, the check of a text field).
 #ifndef FACESYNC_WIRE_SYNC_FIELDS_H_
 #define FACESYNC_WIRE_SYNC_FIELDS_H_
 
@@ -22,6 +24,16 @@ std::string_view skip_utf8_bom(std::string_view body);
 // True when `a` and `b` are equal ignoring ASCII case (non-ASCII bytes must
 // match exactly).
 bool ascii_iequals(std::string_view a, std::string_view b);
+
+// What check_text found wrong with a text field, if anything.
+enum class TextFault { kNone, kNotUtf8, kControl, kTooShort, kTooLong };
+
+// Checks that `text` is well-formed UTF-8 of `min_code_points` to
+// `max_code_points` code points, none of them a control character. Faults
+// are reported in the order the text is read: a bad sequence or a control
+// character before the code point that makes the text too long wins.
+TextFault check_text(std::string_view text, size_t min_code_points,
+                     size_t max_code_points);
 
 // kBadGateNum unless `gatenum` is well-formed UTF-8 of 1 to 4 code points,
 // none of them a control character.

@@ -169,5 +169,38 @@ TEST(MakeSyncRequestTest, PassesOnTheDecodersReasons) {
   EXPECT_EQ(bad.status().detail(), "lastsuccessindex is null");
 }
 
+TEST(CheckTextTest, CountsCodePointsNotBytes) {
+  const std::string four_cjk =
+      "\xE9\x97\xB8\xE6\x9C\xBA\xE4\xB8\x80\xE5\x8F\xB7";
+  EXPECT_EQ(check_text(four_cjk, 4, 4), TextFault::kNone);
+  EXPECT_EQ(check_text(four_cjk, 5, 5), TextFault::kTooShort);
+  EXPECT_EQ(check_text(four_cjk, 1, 3), TextFault::kTooLong);
+  // One astral code point: four bytes, one character.
+  EXPECT_EQ(check_text("\xF0\x9F\x98\x80", 1, 1), TextFault::kNone);
+}
+
+TEST(CheckTextTest, HonoursBothBounds) {
+  EXPECT_EQ(check_text("", 0, 2), TextFault::kNone);
+  EXPECT_EQ(check_text("", 1, 2), TextFault::kTooShort);
+  EXPECT_EQ(check_text("ab", 2, 2), TextFault::kNone);
+  EXPECT_EQ(check_text("abc", 2, 2), TextFault::kTooLong);
+  EXPECT_EQ(check_text("a", 2, 2), TextFault::kTooShort);
+}
+
+TEST(CheckTextTest, ReportsTheFirstFaultInReadingOrder) {
+  EXPECT_EQ(check_text("a\xFF", 0, 4), TextFault::kNotUtf8);
+  EXPECT_EQ(check_text("a\x01", 0, 4), TextFault::kControl);
+  EXPECT_EQ(check_text("a\xC2\x85", 0, 4), TextFault::kControl);
+  // The fifth code point makes the text too long before the sixth's fault
+  // is seen; a fault in the fifth itself wins.
+  EXPECT_EQ(check_text("abcde\x01", 0, 4), TextFault::kTooLong);
+  EXPECT_EQ(check_text("abcd\x01", 0, 4), TextFault::kControl);
+  EXPECT_EQ(check_text("abc\x01"
+                       "d",
+                       0, 4),
+            TextFault::kControl);
+  EXPECT_EQ(check_text("\xFF", 2, 4), TextFault::kNotUtf8);
+}
+
 }  // namespace
 }  // namespace facesync::wire

@@ -29,6 +29,35 @@ inline ErrorCode code_of(const Status& status) {
   return status.code();
 }
 
+// The format's name, for failure messages.
+inline const char* format_name(Format format) {
+  switch (format) {
+    case Format::kJson:
+      return "json";
+    case Format::kXml:
+      return "xml";
+    case Format::kForm:
+      return "form";
+    case Format::kBson:
+      return "bson";
+  }
+  return "?";
+}
+
+// `text` `times` times over.
+inline std::string repeat(std::string_view text, size_t times) {
+  std::string out;
+  for (size_t i = 0; i < times; ++i) {
+    out += text;
+  }
+  return out;
+}
+
+// Ticket codes at TotalScan's firstlbsbh limit of 32 characters and one
+// over it.
+inline const std::string kTicket32 = "T0000000000000000000000000000032";
+inline const std::string kTicket33 = "T00000000000000000000000000000033";
+
 // The samples of POST-api-CheckTicket-FaceInfo-Sync.txt (the contract), as
 // the help page printed them, with white space between tokens.
 inline constexpr std::string_view kSeedJsonRequest =

@@ -1,15 +1,19 @@
-// The DataContract XML codec of the sync endpoint, over pugixml (see
-// xml_codec.h).
+// The DataContract XML codec of the legacy endpoints, over pugixml (see
+// xml_codec.h): one reading of a request's root and fields and one
+// envelope writer, with each message's fields on top.
 #include "wire/xml_codec.h"
 
 #include <pugixml.hpp>
 
 #include <charconv>
 #include <cstdint>
+#include <iterator>
 #include <optional>
+#include <span>
 
 #include "wire/base64.h"
 #include "wire/sync_fields.h"
+#include "wire/total_scan_fields.h"
 #include "wire/utf8.h"
 #include "wire/xml_prescan.h"
 
@@ -166,11 +170,12 @@ Result<bool> read_nil(pugi::xml_node element) {
   return false;
 }
 
-Status check_root(pugi::xml_node root) {
+// The root must be `root_name` in kParmNamespace and not nil.
+Status check_root(pugi::xml_node root, std::string_view root_name) {
   const std::optional<ExpandedName> name = expand_name(root);
-  if (!name.has_value() || name->local != "GateSyncFaceInfoParm" ||
+  if (!name.has_value() || name->local != root_name ||
       name->space != kParmNamespace) {
-    return malformed("XML root is not GateSyncFaceInfoParm of " +
+    return malformed("XML root is not " + std::string(root_name) + " of " +
                      std::string(kParmNamespace));
   }
   const Result<bool> nil = read_nil(root);
@@ -179,9 +184,15 @@ Status check_root(pugi::xml_node root) {
   return Status::ok();
 }
 
-// Parses `body` into `document` and gives its checked root element.
+// Parses a request body into `document` and gives its checked root
+// element, which must be `root_name`.
 Result<pugi::xml_node> read_root(std::string_view body,
+                                 std::string_view root_name,
                                  pugi::xml_document* document) {
+  if (body.size() > kMaxSyncBodyBytes) {
+    return Status(ErrorCode::kBodyTooLarge, "body is over 64 KiB");
+  }
+  body = skip_utf8_bom(body);
   Status scanned = prescan_xml(body);
   if (!scanned.is_ok()) return scanned;
 
@@ -194,31 +205,28 @@ Result<pugi::xml_node> read_root(std::string_view body,
   Result<pugi::xml_node> root = document_element(*document);
   if (!root.is_ok()) return root;
   Status checked = check_caps(*root);
-  if (checked.is_ok()) checked = check_root(*root);
+  if (checked.is_ok()) checked = check_root(*root, root_name);
   if (!checked.is_ok()) return checked;
   return root;
 }
 
-// ----- Reading the two fields.
+// ----- Reading the fields.
 
-// The root's first gatenum and lastsuccessindex children in the Parm
-// namespace (null nodes when absent).
-struct FieldNodes {
-  pugi::xml_node gatenum;
-  pugi::xml_node index;
-};
-
-Result<FieldNodes> find_fields(pugi::xml_node root) {
-  FieldNodes nodes;
+// Finds the root's children called `names` in the Parm namespace:
+// `nodes[i]` gets the first child named `names[i]` (DataContract read a
+// member once), a null node when there is none.
+Status find_fields(pugi::xml_node root, std::span<const std::string_view> names,
+                   std::span<pugi::xml_node> nodes) {
   for (pugi::xml_node child : root.children()) {
     if (child.type() != pugi::node_element) continue;
     const std::optional<ExpandedName> name = expand_name(child);
     if (!name.has_value()) return malformed("XML uses an undeclared prefix");
     if (name->space != kParmNamespace) continue;
-    if (name->local == "gatenum" && !nodes.gatenum) nodes.gatenum = child;
-    if (name->local == "lastsuccessindex" && !nodes.index) nodes.index = child;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (name->local == names[i] && !nodes[i]) nodes[i] = child;
+    }
   }
-  return nodes;
+  return Status::ok();
 }
 
 enum class FieldState { kMissing, kNil, kNotText, kText };
@@ -267,6 +275,20 @@ Result<std::string_view> gatenum_from(const FieldText& field) {
   return field.text;
 }
 
+// firstlbsbh: missing or nil is the first page, like an empty string.
+Result<std::string_view> firstlbsbh_from(const FieldText& field) {
+  switch (field.state) {
+    case FieldState::kMissing:
+    case FieldState::kNil:
+      return std::string_view();
+    case FieldState::kNotText:
+      return bad_ticket_code("firstlbsbh is not text");
+    case FieldState::kText:
+      break;
+  }
+  return field.text;
+}
+
 Result<int32_t> index_from(const FieldText& field) {
   switch (field.state) {
     case FieldState::kMissing:
@@ -283,13 +305,15 @@ Result<int32_t> index_from(const FieldText& field) {
 
 // ----- Writing.
 
-constexpr std::string_view kReplyOpen =
-    "<CommonOperationResultWithTagOfGateSyncFaceInfoResultldpHZqFJ"
+// The root element of each reply, and the namespaces every root declares.
+constexpr std::string_view kSyncReplyRoot =
+    "CommonOperationResultWithTagOfGateSyncFaceInfoResultldpHZqFJ";
+constexpr std::string_view kTotalScanReplyRoot =
+    "CommonOperationResultWithTagOfGateFaceInfoTotalScanResultldpHZqFJ";
+constexpr std::string_view kReplyNamespaces =
     " xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\""
     " xmlns=\"http://schemas.datacontract.org/2004/07/"
-    "DigitalScience.DataTransfer\">";
-constexpr std::string_view kReplyClose =
-    "</CommonOperationResultWithTagOfGateSyncFaceInfoResultldpHZqFJ>";
+    "DigitalScience.DataTransfer\"";
 constexpr std::string_view kTagOpen =
     "<tag xmlns:d2p1=\"http://schemas.datacontract.org/2004/07/"
     "DigitalScience.DataTransfer.Tour.V5.Result\">";
@@ -414,6 +438,14 @@ void append_tag(const SyncTag& tag, std::string* out) {
   out->append(kTagClose);
 }
 
+// The members of GateFaceInfoTotalScanResult, alphabetical.
+void append_tag(const TotalScanTag& tag, std::string* out) {
+  out->append(kTagOpen);
+  append_optional_text("d2p1:hasmorepage", tag.hasmorepage, out);
+  append_optional_text("d2p1:lastlbsbh", tag.lastlbsbh, out);
+  out->append(kTagClose);
+}
+
 // About the size of the reply's text, so that the output grows once.
 size_t size_hint(const SyncReply& reply) {
   size_t size = 768 + reply.errmsg.size();
@@ -428,29 +460,25 @@ size_t size_hint(const SyncReply& reply) {
   return size + (tag.faceimage.value_or("").size() + 2) / 3 * 4;
 }
 
-}  // namespace
-
-Result<SyncRequest> decode_xml_sync_request(std::string_view body) {
-  if (body.size() > kMaxSyncBodyBytes) {
-    return Status(ErrorCode::kBodyTooLarge, "body is over 64 KiB");
-  }
-  pugi::xml_document document;
-  const Result<pugi::xml_node> root = read_root(skip_utf8_bom(body), &document);
-  if (!root.is_ok()) return root.status();
-  const Result<FieldNodes> nodes = find_fields(*root);
-  if (!nodes.is_ok()) return nodes.status();
-
-  std::string gatenum_joined;
-  std::string index_joined;
-  return make_sync_request(
-      gatenum_from(read_field(nodes->gatenum, &gatenum_joined)),
-      index_from(read_field(nodes->index, &index_joined)));
+size_t size_hint(const TotalScanReply& reply) {
+  size_t size = 512 + reply.errmsg.size();
+  if (!reply.tag.has_value()) return size;
+  return size + reply.tag->hasmorepage.value_or("").size() +
+         reply.tag->lastlbsbh.value_or("").size();
 }
 
-void encode_xml_sync_reply(const SyncReply& reply, std::string* out) {
+// CommonOperationResult<T> as DataContract wrote it: the root `root_name`
+// with the envelope's namespaces, errcode, errmsg, then the tag, written by
+// the append_tag of the reply's tag type, or nil.
+template <typename Reply>
+void append_reply(std::string_view root_name, const Reply& reply,
+                  std::string* out) {
   out->reserve(out->size() + size_hint(reply));
 
-  out->append(kReplyOpen);
+  out->push_back('<');
+  out->append(root_name);
+  out->append(kReplyNamespaces);
+  out->push_back('>');
   append_integer("errcode", reply.errcode, out);
   append_text("errmsg", reply.errmsg, out);
   if (reply.tag.has_value()) {
@@ -458,7 +486,51 @@ void encode_xml_sync_reply(const SyncReply& reply, std::string* out) {
   } else {
     out->append(kNilTag);
   }
-  out->append(kReplyClose);
+  append_close(root_name, out);
+}
+
+}  // namespace
+
+Result<SyncRequest> decode_xml_sync_request(std::string_view body) {
+  pugi::xml_document document;
+  const Result<pugi::xml_node> root =
+      read_root(body, "GateSyncFaceInfoParm", &document);
+  if (!root.is_ok()) return root.status();
+
+  constexpr std::string_view kNames[] = {"gatenum", "lastsuccessindex"};
+  pugi::xml_node nodes[std::size(kNames)];
+  Status found = find_fields(*root, kNames, nodes);
+  if (!found.is_ok()) return found;
+
+  std::string joined[std::size(kNames)];
+  return make_sync_request(gatenum_from(read_field(nodes[0], &joined[0])),
+                           index_from(read_field(nodes[1], &joined[1])));
+}
+
+Result<TotalScanRequest> decode_xml_total_scan_request(std::string_view body) {
+  pugi::xml_document document;
+  const Result<pugi::xml_node> root =
+      read_root(body, "BiometricTotalScanParm", &document);
+  if (!root.is_ok()) return root.status();
+
+  constexpr std::string_view kNames[] = {"gatenum", "firstlbsbh"};
+  pugi::xml_node nodes[std::size(kNames)];
+  Status found = find_fields(*root, kNames, nodes);
+  if (!found.is_ok()) return found;
+
+  std::string joined[std::size(kNames)];
+  return make_total_scan_request(
+      gatenum_from(read_field(nodes[0], &joined[0])),
+      firstlbsbh_from(read_field(nodes[1], &joined[1])));
+}
+
+void encode_xml_sync_reply(const SyncReply& reply, std::string* out) {
+  append_reply(kSyncReplyRoot, reply, out);
+}
+
+void encode_xml_total_scan_reply(const TotalScanReply& reply,
+                                 std::string* out) {
+  append_reply(kTotalScanReplyRoot, reply, out);
 }
 
 }  // namespace facesync::wire

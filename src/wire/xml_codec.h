@@ -1,5 +1,5 @@
-// The XML body of the legacy sync endpoint, as .NET's DataContractSerializer
-// read and wrote it.
+// The XML bodies of the legacy endpoints (FaceInfo/Sync and TotalScan), as
+// .NET's DataContractSerializer read and wrote them.
 #ifndef FACESYNC_WIRE_XML_CODEC_H_
 #define FACESYNC_WIRE_XML_CODEC_H_
 
@@ -9,6 +9,7 @@
 
 #include "base/status.h"
 #include "wire/sync_message.h"
+#include "wire/total_scan_message.h"
 
 namespace facesync::wire {
 
@@ -39,6 +40,17 @@ Result<SyncRequest> decode_xml_sync_request(std::string_view body);
 // &#xD; (so that it survives line-end normalization), and replaces
 // characters XML 1.0 cannot carry and ill-formed UTF-8 by U+FFFD.
 void encode_xml_sync_reply(const SyncReply& reply, std::string* out);
+
+// decode_total_scan_request for Format::kXml, with the rules of
+// decode_xml_sync_request: the root is BiometricTotalScanParm and its
+// children gatenum and firstlbsbh (in any order; DataContract wrote
+// firstlbsbh first) are in kParmNamespace. A firstlbsbh that is nil or
+// absent is the first page; one holding child elements is kBadTicketCode.
+Result<TotalScanRequest> decode_xml_total_scan_request(std::string_view body);
+
+// encode_total_scan_reply for Format::kXml, written as
+// encode_xml_sync_reply writes.
+void encode_xml_total_scan_reply(const TotalScanReply& reply, std::string* out);
 
 }  // namespace facesync::wire
 

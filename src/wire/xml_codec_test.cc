@@ -7,6 +7,7 @@
 #include <pugixml.hpp>
 
 #include <ostream>
+#include <sstream>
 #include <string>
 
 #include "wire/sync_fields.h"
@@ -453,6 +454,346 @@ TEST(XmlEncodeTest, AppendsToTheCallersString) {
                      "<errcode>0</errcode><errmsg>ok</errmsg>"
                      "<tag i:nil=\"true\"/>" +
                      kReplyClose);
+}
+
+// ----- TotalScan: decoding.
+
+constexpr ErrorCode kTicket = ErrorCode::kBadTicketCode;
+using testutil::kTicket32;
+using testutil::kTicket33;
+using testutil::repeat;
+
+// A BiometricTotalScanParm declaring the Parm namespace as default and xsi
+// as prefix i, around `children`.
+std::string scan_parm(const std::string& children) {
+  return "<BiometricTotalScanParm xmlns:i=\"" + kXsi + "\" xmlns=\"" + kNs +
+         "\">" + children + "</BiometricTotalScanParm>";
+}
+
+// The two fields in DataContract's (alphabetical) order.
+std::string scan_fields(const std::string& gatenum,
+                        const std::string& firstlbsbh) {
+  return "<firstlbsbh>" + firstlbsbh + "</firstlbsbh><gatenum>" + gatenum +
+         "</gatenum>";
+}
+
+struct ScanCase {
+  const char* name;
+  std::string body;
+  ErrorCode code;
+  std::string gatenum = "";  // when code is kOk
+  std::string firstlbsbh = "";
+};
+
+// Names the case in failure messages instead of dumping its bytes.
+void PrintTo(const ScanCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+class XmlTotalScanDecodeTest : public ::testing::TestWithParam<ScanCase> {};
+
+TEST_P(XmlTotalScanDecodeTest, Decodes) {
+  const ScanCase& c = GetParam();
+  const Result<TotalScanRequest> request =
+      decode_xml_total_scan_request(c.body);
+  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
+  if (c.code == ErrorCode::kOk) {
+    EXPECT_EQ(request->gatenum, c.gatenum);
+    EXPECT_EQ(request->firstlbsbh, c.firstlbsbh);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Accepted, XmlTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"plain", scan_parm(scan_fields("0001", "T0050")), kOk, "0001",
+                 "T0050"},
+        ScanCase{"help_page_shape",
+                 "<BiometricTotalScanParm "
+                 "xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                 "xmlns=\"http://schemas.datacontract.org/2004/07/"
+                 "DigitalScience.DataTransfer.Tour.V5.Parm\"> "
+                 "<firstlbsbh>T0050</firstlbsbh> <gatenum>0001</gatenum> "
+                 "</BiometricTotalScanParm>",
+                 kOk, "0001", "T0050"},
+        ScanCase{"gatenum_first",
+                 scan_parm("<gatenum>0001</gatenum>"
+                           "<firstlbsbh>T1</firstlbsbh>"),
+                 kOk, "0001", "T1"},
+        ScanCase{"prefixed",
+                 "<p:BiometricTotalScanParm xmlns:p=\"" + kNs +
+                     "\"><p:firstlbsbh>T1</p:firstlbsbh><p:gatenum>0001"
+                     "</p:gatenum></p:BiometricTotalScanParm>",
+                 kOk, "0001", "T1"},
+        ScanCase{"firstlbsbh_absent", scan_parm("<gatenum>0001</gatenum>"), kOk,
+                 "0001", ""},
+        ScanCase{"firstlbsbh_nil",
+                 scan_parm("<firstlbsbh i:nil=\"true\"/>"
+                           "<gatenum>0001</gatenum>"),
+                 kOk, "0001", ""},
+        ScanCase{"firstlbsbh_self_closed",
+                 scan_parm("<firstlbsbh/><gatenum>0001</gatenum>"), kOk, "0001",
+                 ""},
+        ScanCase{"firstlbsbh_empty", scan_parm(scan_fields("0001", "")), kOk,
+                 "0001", ""},
+        ScanCase{"firstlbsbh_32", scan_parm(scan_fields("0001", kTicket32)),
+                 kOk, "0001", kTicket32},
+        ScanCase{"firstlbsbh_32_references",
+                 scan_parm(scan_fields("0001", repeat("&#x95F8;", 32))), kOk,
+                 "0001", repeat("\xE9\x97\xB8", 32)},
+        ScanCase{"firstlbsbh_spaces_kept",
+                 scan_parm(scan_fields("0001", " T1 ")), kOk, "0001", " T1 "},
+        ScanCase{"firstlbsbh_cdata",
+                 scan_parm(scan_fields("0001", "<![CDATA[T<1>]]>")), kOk,
+                 "0001", "T<1>"},
+        ScanCase{"firstlbsbh_entities",
+                 scan_parm(scan_fields("0001", "T&amp;1&lt;")), kOk, "0001",
+                 "T&1<"},
+        ScanCase{"firstlbsbh_joined_around_comment",
+                 scan_parm(scan_fields("0001", "T<!-- c -->1")), kOk, "0001",
+                 "T1"},
+        ScanCase{"gatenum_four_references",
+                 scan_parm(scan_fields("&#x95F8;&#26426;&#x95F8;&#26426;", "")),
+                 kOk, "\xE9\x97\xB8\xE6\x9C\xBA\xE9\x97\xB8\xE6\x9C\xBA", ""},
+        ScanCase{"gatenum_spaces_kept", scan_parm(scan_fields(" 01 ", "")), kOk,
+                 " 01 ", ""},
+        ScanCase{
+            "first_duplicate_wins",
+            scan_parm(scan_fields("0001", "T1") + scan_fields("0002", "T2")),
+            kOk, "0001", "T1"},
+        ScanCase{"unknown_children_skipped",
+                 scan_parm("<lastsuccessindex>x</lastsuccessindex>"
+                           "<x><firstlbsbh>" +
+                           kTicket33 + "</firstlbsbh></x>" +
+                           scan_fields("0001", "T1")),
+                 kOk, "0001", "T1"},
+        ScanCase{"other_namespace_skipped",
+                 scan_parm("<q:firstlbsbh xmlns:q=\"urn:other\">" + kTicket33 +
+                           "</q:firstlbsbh>" + scan_fields("0001", "T1")),
+                 kOk, "0001", "T1"},
+        ScanCase{"names_are_exact",
+                 scan_parm("<FirstLbsbh>" + kTicket33 +
+                           "</FirstLbsbh><gatenum>0001</gatenum>"),
+                 kOk, "0001", ""},
+        ScanCase{"declaration_and_bom",
+                 "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"utf-8\"?>\n" +
+                     scan_parm(scan_fields("0001", "T1")),
+                 kOk, "0001", "T1"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    BadFields, XmlTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"gatenum_three", scan_parm(scan_fields("001", "")), kGate},
+        ScanCase{"gatenum_five", scan_parm(scan_fields("00001", "")), kGate},
+        ScanCase{"gatenum_three_references",
+                 scan_parm(scan_fields(repeat("&#x95F8;", 3), "")), kGate},
+        ScanCase{"gatenum_five_references",
+                 scan_parm(scan_fields(repeat("&#x95F8;", 5), "")), kGate},
+        ScanCase{"gatenum_missing", scan_parm("<firstlbsbh>T1</firstlbsbh>"),
+                 kGate},
+        ScanCase{"both_missing", scan_parm(""), kGate},
+        ScanCase{"gatenum_nil",
+                 scan_parm("<firstlbsbh/><gatenum i:nil=\"true\"/>"), kGate},
+        ScanCase{"gatenum_case_differs",
+                 scan_parm("<firstlbsbh/><GateNum>0001</GateNum>"), kGate},
+        ScanCase{"gatenum_child_element",
+                 scan_parm(scan_fields("<b>0001</b>", "")), kGate},
+        ScanCase{"gatenum_tab", scan_parm(scan_fields("00&#x9;1", "")), kGate},
+        ScanCase{"gatenum_checked_first", scan_parm(scan_fields("001", "<x/>")),
+                 kGate},
+        ScanCase{"firstlbsbh_33", scan_parm(scan_fields("0001", kTicket33)),
+                 kTicket},
+        ScanCase{"firstlbsbh_33_references",
+                 scan_parm(scan_fields("0001", repeat("&#x95F8;", 33))),
+                 kTicket},
+        ScanCase{"firstlbsbh_child_element",
+                 scan_parm(scan_fields("0001", "<x>T1</x>")), kTicket},
+        ScanCase{"firstlbsbh_bad_nil",
+                 scan_parm("<firstlbsbh i:nil=\"maybe\">T1</firstlbsbh>"
+                           "<gatenum>0001</gatenum>"),
+                 kTicket},
+        ScanCase{"firstlbsbh_control_reference",
+                 scan_parm(scan_fields("0001", "T&#x85;")), kTicket},
+        ScanCase{"firstlbsbh_newline", scan_parm(scan_fields("0001", "T1\n")),
+                 kTicket}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+INSTANTIATE_TEST_SUITE_P(
+    Malformed, XmlTotalScanDecodeTest,
+    ::testing::Values(
+        ScanCase{"empty", "", kMalformed},
+        ScanCase{"json", R"({"gatenum":"0001"})", kMalformed},
+        ScanCase{"sync_root", parm(scan_fields("0001", "T1")), kMalformed},
+        ScanCase{"root_case_differs",
+                 "<biometrictotalscanparm xmlns=\"" + kNs + "\">" +
+                     scan_fields("0001", "T1") + "</biometrictotalscanparm>",
+                 kMalformed},
+        ScanCase{"root_without_namespace",
+                 "<BiometricTotalScanParm>" + scan_fields("0001", "T1") +
+                     "</BiometricTotalScanParm>",
+                 kMalformed},
+        ScanCase{"root_nil",
+                 "<BiometricTotalScanParm xmlns:i=\"" + kXsi + "\" xmlns=\"" +
+                     kNs + "\" i:nil=\"true\"/>",
+                 kMalformed},
+        ScanCase{"child_unbound_prefix",
+                 scan_parm("<q:firstlbsbh>T1</q:firstlbsbh>"
+                           "<gatenum>0001</gatenum>"),
+                 kMalformed},
+        ScanCase{"truncated",
+                 scan_parm(scan_fields("0001", "T1")).substr(0, 180),
+                 kMalformed},
+        ScanCase{"doctype",
+                 "<!DOCTYPE BiometricTotalScanParm>" +
+                     scan_parm(scan_fields("0001", "T1")),
+                 kMalformed},
+        ScanCase{"control_reference", scan_parm(scan_fields("0001", "&#1;")),
+                 kMalformed},
+        ScanCase{"invalid_utf8", scan_parm(scan_fields("0001", "T\xFF")),
+                 kMalformed},
+        ScanCase{"two_roots",
+                 scan_parm(scan_fields("0001", "")) + scan_parm(""),
+                 kMalformed}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(XmlTotalScanLimitsTest, CapsTheBodySize) {
+  const std::string body = scan_parm(scan_fields("0001", "T1"));
+  const std::string fits(kMaxSyncBodyBytes - body.size(), ' ');
+  EXPECT_EQ(code_of(decode_xml_total_scan_request(body + fits)), kOk);
+  EXPECT_EQ(code_of(decode_xml_total_scan_request(body + fits + " ")),
+            ErrorCode::kBodyTooLarge);
+}
+
+TEST(XmlTotalScanDetailTest, SaysWhatIsWrong) {
+  EXPECT_EQ(decode_xml_total_scan_request(parm("")).status().detail(),
+            "XML root is not BiometricTotalScanParm of " + kNs);
+  EXPECT_EQ(
+      decode_xml_total_scan_request(scan_parm(scan_fields("0001", "<x/>")))
+          .status()
+          .detail(),
+      "firstlbsbh is not text");
+}
+
+TEST(XmlTotalScanRoundTripTest, RoundTripsWhatPugixmlWrites) {
+  const std::string gates[] = {"0001", "<&>\"",
+                               " \xE9\x97\xB8 \xF0\x9F\x98\x80"};
+  const std::string tickets[] = {"", kTicket32, "T]]>&<'\"",
+                                 repeat("\xE9\x97\xB8", 32)};
+  for (const std::string& gate : gates) {
+    for (const std::string& ticket : tickets) {
+      pugi::xml_document document;
+      pugi::xml_node root = document.append_child("BiometricTotalScanParm");
+      root.append_attribute("xmlns") = kNs.c_str();
+      root.append_child("firstlbsbh").text() = ticket.c_str();
+      root.append_child("gatenum").text() = gate.c_str();
+      std::ostringstream body;
+      document.save(body, "", pugi::format_raw);
+
+      const Result<TotalScanRequest> request =
+          decode_xml_total_scan_request(body.str());
+      ASSERT_TRUE(request.is_ok())
+          << body.str() << ": " << request.status().to_string();
+      EXPECT_EQ(request->gatenum, gate);
+      EXPECT_EQ(request->firstlbsbh, ticket);
+    }
+  }
+}
+
+// ----- TotalScan: encoding.
+
+std::string encode(const TotalScanReply& reply) {
+  std::string out;
+  encode_xml_total_scan_reply(reply, &out);
+  return out;
+}
+
+TEST(XmlTotalScanEncodeTest, WritesTheExactBytes) {
+  EXPECT_EQ(
+      encode(TotalScanReply{0, "", TotalScanTag{"1", "T0050"}}),
+      "<CommonOperationResultWithTagOfGateFaceInfoTotalScanResultldpHZqFJ "
+      "xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xmlns=\"http://schemas.datacontract.org/2004/07/"
+      "DigitalScience.DataTransfer\">"
+      "<errcode>0</errcode>"
+      "<errmsg></errmsg>"
+      "<tag xmlns:d2p1=\"http://schemas.datacontract.org/2004/07/"
+      "DigitalScience.DataTransfer.Tour.V5.Result\">"
+      "<d2p1:hasmorepage>1</d2p1:hasmorepage>"
+      "<d2p1:lastlbsbh>T0050</d2p1:lastlbsbh>"
+      "</tag>"
+      "</CommonOperationResultWithTagOfGateFaceInfoTotalScanResultldpHZqFJ>");
+}
+
+TEST(XmlTotalScanEncodeTest, WritesANilTag) {
+  EXPECT_EQ(
+      encode(TotalScanReply{3, "no such gate", std::nullopt}),
+      "<CommonOperationResultWithTagOfGateFaceInfoTotalScanResultldpHZqFJ "
+      "xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xmlns=\"http://schemas.datacontract.org/2004/07/"
+      "DigitalScience.DataTransfer\">"
+      "<errcode>3</errcode>"
+      "<errmsg>no such gate</errmsg>"
+      "<tag i:nil=\"true\"/>"
+      "</CommonOperationResultWithTagOfGateFaceInfoTotalScanResultldpHZqFJ>");
+}
+
+TEST(XmlTotalScanEncodeTest, WritesUnsetFieldsAsNil) {
+  EXPECT_EQ(
+      encode(TotalScanReply{0, "", TotalScanTag{"0", std::nullopt}}),
+      "<CommonOperationResultWithTagOfGateFaceInfoTotalScanResultldpHZqFJ "
+      "xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" "
+      "xmlns=\"http://schemas.datacontract.org/2004/07/"
+      "DigitalScience.DataTransfer\">"
+      "<errcode>0</errcode>"
+      "<errmsg></errmsg>"
+      "<tag xmlns:d2p1=\"http://schemas.datacontract.org/2004/07/"
+      "DigitalScience.DataTransfer.Tour.V5.Result\">"
+      "<d2p1:hasmorepage>0</d2p1:hasmorepage>"
+      "<d2p1:lastlbsbh i:nil=\"true\"/>"
+      "</tag>"
+      "</CommonOperationResultWithTagOfGateFaceInfoTotalScanResultldpHZqFJ>");
+  const std::string both_nil = encode(TotalScanReply{0, "", TotalScanTag{}});
+  EXPECT_NE(both_nil.find("<d2p1:hasmorepage i:nil=\"true\"/>"
+                          "<d2p1:lastlbsbh i:nil=\"true\"/></tag>"),
+            std::string::npos)
+      << both_nil;
+}
+
+TEST(XmlTotalScanEncodeTest, EscapesText) {
+  const std::string out = encode(
+      TotalScanReply{-2, "a<b", TotalScanTag{"1", "T&\r\x01\xE9\x97\xB8"}});
+  EXPECT_NE(out.find("<errmsg>a&lt;b</errmsg>"), std::string::npos) << out;
+  EXPECT_NE(out.find("<d2p1:lastlbsbh>T&amp;&#xD;\xEF\xBF\xBD\xE9\x97\xB8"
+                     "</d2p1:lastlbsbh>"),
+            std::string::npos)
+      << out;
+}
+
+TEST(XmlTotalScanEncodeTest, OutputReadsBackWithAnXmlParser) {
+  const TotalScanReply reply{5, "x < y & \"z\"",
+                             TotalScanTag{"1", "]]>\xE9\x97\xB8"}};
+  const std::string out = encode(reply);
+
+  pugi::xml_document document;
+  ASSERT_TRUE(document.load_buffer(out.data(), out.size()));
+  const pugi::xml_node root = document.document_element();
+  EXPECT_EQ(
+      std::string(root.name()),
+      "CommonOperationResultWithTagOfGateFaceInfoTotalScanResultldpHZqFJ");
+  EXPECT_EQ(std::string(root.child_value("errcode")), "5");
+  EXPECT_EQ(std::string(root.child_value("errmsg")), reply.errmsg);
+  const pugi::xml_node tag = root.child("tag");
+  EXPECT_EQ(std::string(tag.child_value("d2p1:hasmorepage")), "1");
+  EXPECT_EQ(std::string(tag.child_value("d2p1:lastlbsbh")), "]]>\xE9\x97\xB8");
+  EXPECT_EQ(std::string(tag.first_child().name()), "d2p1:hasmorepage");
+}
+
+TEST(XmlTotalScanEncodeTest, AppendsToTheCallersString) {
+  std::string out = "<!-- body -->";
+  encode_xml_total_scan_reply(TotalScanReply{0, "ok", std::nullopt}, &out);
+  EXPECT_EQ(out.substr(0, 13), "<!-- body -->");
+  EXPECT_EQ(out.substr(13), encode(TotalScanReply{0, "ok", std::nullopt}));
 }
 
 }  // namespace
