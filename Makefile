@@ -9,7 +9,7 @@ RUN_ARGS ?=
 DEBIAN_PACKAGES := cmake g++ make pkg-config libboost-dev libsqlite3-dev \
   libpugixml-dev libbson-dev libsimdjson-dev libspdlog-dev libcli11-dev \
   libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev curl \
-  python3
+  python3 tzdata
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -66,15 +66,15 @@ TOML
 start --config "$WORK/facesync.toml"
 printf '\xff\xd8\xff\xe0face\xff\xd9' >"$WORK/face.jpg"
 "$BINARY" enroll --server "http://127.0.0.1:$PORT" --ticket T1 \
-  --image "$WORK/face.jpg" --gate 0001 --begin 20261201 --end 20261231 >/dev/null
+  --image "$WORK/face.jpg" --gate 0001 --begin 20301201 --end 20301231 >/dev/null
 check "the file sets listen, data, op-new and date-format" \
-  "$(first_record)" "A 2026-12-01"
+  "$(first_record)" "A 2030-12-01"
 if [[ -f $WORK/data/facesync.db ]]; then where=data; else where=elsewhere; fi
 check "the database is in the file's data directory" "$where" data
 stop
 
 start --config "$WORK/facesync.toml" --op-new N
-check "a flag overrides the file" "$(first_record)" "N 2026-12-01"
+check "a flag overrides the file" "$(first_record)" "N 2030-12-01"
 stop
 
 printf '[serve]\nlisten-typo = "x"\n' >"$WORK/bad.toml"

@@ -57,7 +57,7 @@ enroll() {  # enroll TICKET GATE PAYLOAD [TEMPLATE_INFO]
   local gate_args=()
   [[ -n $2 ]] && gate_args=(--gate "$2")
   "$BINARY" enroll --server "$URL" --ticket "$1" --image "$image" \
-    "${gate_args[@]}" --begin 20260101 --end 20261231 \
+    "${gate_args[@]}" --begin 20300101 --end 20301231 \
     --template-info "${4:-0}" >>"$WORK/enroll.log" 2>&1
 }
 
@@ -199,7 +199,7 @@ state_file="$WORK/state-json/gate-0002.state"
 if [[ -f $state_file ]]; then
   # A face the server never had; the cursor stays where it was, so only
   # verification can notice it.
-  printf 'face\tGHOST\t1\t%064d\t20260101\t20261231\t0\n' 0 >>"$state_file"
+  printf 'face\tGHOST\t1\t%064d\t20300101\t20301231\t0\n' 0 >>"$state_file"
   status=$(gate_sim json 0001 3)
   check "gate-sim --verify fails on a tampered face set (exit 3)" \
     test "$status" -eq 3
@@ -215,7 +215,7 @@ check "revoke of an unknown ticket fails" \
 make_jpeg "$WORK/images/bad.jpg" bad
 check "enroll with an impossible date fails" \
   bash -c "! '$BINARY' enroll --server '$URL' --ticket BAD \
-    --image '$WORK/images/bad.jpg' --begin 20261301 --end 20261231 \
+    --image '$WORK/images/bad.jpg' --begin 20301301 --end 20301231 \
     >/dev/null 2>&1"
 
 echo "$PASSED passed, $FAILED failed"

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/errors.h"
+#include "api/legacy_exchange.h"
 #include "wire/format.h"
 #include "wire/sync_message.h"
 
@@ -14,35 +15,14 @@ namespace beast_http = boost::beast::http;
 
 namespace {
 
-// Picks the answer's format from Accept and the request's Content-Type.
-wire::ResponseType response_type(const http::RequestHead& head,
-                                 const Result<wire::Format>& request_format) {
-  std::string_view content_type =
-      http::to_std(head[beast_http::field::content_type]);
-  const wire::Format* format =
-      request_format.is_ok() ? &request_format.value() : nullptr;
-  return wire::negotiate_response(http::to_std(head[beast_http::field::accept]),
-                                  format,
-                                  wire::request_media_type(content_type));
-}
-
 void write_reply(const wire::SyncReply& reply, wire::ResponseType type,
                  beast_http::status status, http::Response& response) {
-  response.result(status);
-  std::string content_type(type.media_type);
-  if (type.format != wire::Format::kBson) content_type += "; charset=utf-8";
-  response.set(beast_http::field::content_type, content_type);
-  response.body().clear();
-  wire::encode_sync_reply(type.format, reply, &response.body());
+  write_legacy_reply(reply, type, status, response, &wire::encode_sync_reply);
 }
 
 void write_error(const Status& why, wire::ResponseType type,
                  http::Response& response) {
-  ErrorAnswer answer = describe_error(why, Audience::kLegacy);
-  wire::SyncReply reply;
-  reply.errcode = answer.errcode;
-  reply.errmsg = std::move(answer.errmsg);
-  write_reply(reply, type, answer.status, response);
+  write_legacy_error(why, type, response, &wire::encode_sync_reply);
 }
 
 }  // namespace
@@ -85,20 +65,26 @@ const std::string& op_letter(store::EventKind kind,
   return values.op_new;
 }
 
-void serve_legacy_sync(const http::Request& request, sync::FaceLog& log,
+void serve_legacy_sync(const http::Request& request, const http::Peer& peer,
+                       sync::FaceLog& log, sync::GateRegistry& registry,
                        const ApiOptions& options, http::Response& response) {
-  auto format = wire::request_format(
-      http::to_std(request[beast_http::field::content_type]));
-  wire::ResponseType type = response_type(request.base(), format);
-  if (!format.is_ok()) return write_error(format.status(), type, response);
+  LegacyExchange exchange = negotiate_legacy(request.base());
+  wire::ResponseType type = exchange.answer;
+  if (!exchange.request.is_ok()) {
+    return write_error(exchange.request.status(), type, response);
+  }
 
-  auto asked = wire::decode_sync_request(*format, request.body());
+  auto asked = wire::decode_sync_request(*exchange.request, request.body());
   if (!asked.is_ok()) return write_error(asked.status(), type, response);
 
-  auto next = log.next_for_gate(asked->gatenum, asked->lastsuccessindex);
+  auto admitted =
+      registry.admit(asked->gatenum, peer.address, asked->lastsuccessindex);
+  if (!admitted.is_ok()) return write_error(admitted.status(), type, response);
+
+  auto next = log.next_for_gate(admitted->view(), admitted->cursor);
   if (!next.is_ok()) {
     spdlog::error("legacy sync: gate {} after {}: {}", asked->gatenum,
-                  asked->lastsuccessindex, next.status().to_string());
+                  admitted->cursor, next.status().to_string());
     return write_error(next.status(), type, response);
   }
 
@@ -109,7 +95,7 @@ void serve_legacy_sync(const http::Request& request, sync::FaceLog& log,
   tag.gatenum = asked->gatenum;
   tag.additionaltemplateinfo = 0;
   if (!next->has_value()) {
-    tag.recordindex = asked->lastsuccessindex;
+    tag.recordindex = admitted->cursor;
     tag.hasdata = values.hasdata_no;
     return write_reply(reply, type, beast_http::status::ok, response);
   }
@@ -130,9 +116,7 @@ void serve_legacy_sync(const http::Request& request, sync::FaceLog& log,
 
 void reject_legacy_sync(const Status& why, const http::RequestHead& head,
                         http::Response& response) {
-  auto format =
-      wire::request_format(http::to_std(head[beast_http::field::content_type]));
-  write_error(why, response_type(head, format), response);
+  write_error(why, negotiate_legacy(head).answer, response);
 }
 
 }  // namespace facesync::api

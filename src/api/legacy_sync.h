@@ -11,11 +11,15 @@
 #include "http/handler.h"
 #include "store/face_event.h"
 #include "sync/face_log.h"
+#include "sync/gate_registry.h"
 
 namespace facesync::api {
 
-// Answers one sync request in the format content negotiation picks.
-void serve_legacy_sync(const http::Request& request, sync::FaceLog& log,
+// Answers one sync request in the format content negotiation picks: admits
+// the gate to the registry (which may refuse it, or restart its cursor),
+// then sends the next event meant for it.
+void serve_legacy_sync(const http::Request& request, const http::Peer& peer,
+                       sync::FaceLog& log, sync::GateRegistry& registry,
                        const ApiOptions& options, http::Response& response);
 
 // Answers a request the legacy endpoint refused (bad framing, size, method,

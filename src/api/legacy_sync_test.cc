@@ -64,6 +64,9 @@ class LegacySyncTest : public ::testing::Test {
 };
 
 TEST_F(LegacySyncTest, CaughtUpAnswerEchoesTheCursorWithNullFaceFields) {
+  for (int i = 0; i < 7; ++i) {
+    enroll("T00" + std::to_string(i), "0001", jpeg(std::to_string(i)));
+  }
   auto response = post(json_request("0002", 7), "application/json");
   EXPECT_EQ(response.result(), beast_http::status::ok);
   EXPECT_EQ(response[beast_http::field::content_type],
@@ -88,11 +91,13 @@ TEST_F(LegacySyncTest, JsonRecordCarriesEveryField) {
 }
 
 TEST_F(LegacySyncTest, GateSkipsItsOwnFacesButReceivesTheirRemoval) {
+  int32_t start = enroll("T000", "0001", jpeg("0"));
+  post(json_request("0002", 0), "application/json");
   int32_t own = enroll("T001", "0002", jpeg("a"));
   int32_t other = enroll("T002", "0001", jpeg("b"));
   ASSERT_GT(other, own);
 
-  auto first = post(json_request("0002", 0), "application/json");
+  auto first = post(json_request("0002", start), "application/json");
   EXPECT_NE(first.body().find(R"("recordindex":)" + std::to_string(other)),
             std::string::npos)
       << first.body();

@@ -1,7 +1,13 @@
 #include "api/router.h"
 
+#include <optional>
+#include <string>
+
 #include "api/legacy_sync.h"
+#include "api/total_scan.h"
 #include "api/v2_faces.h"
+#include "api/v2_gates.h"
+#include "api/v2_sweep.h"
 #include "http/target.h"
 #include "wire/json_writer.h"
 
@@ -12,10 +18,22 @@ namespace beast_http = boost::beast::http;
 namespace {
 
 constexpr std::string_view kLegacySyncPath = "/api/CheckTicket/FaceInfo/Sync";
+constexpr std::string_view kTotalScanPath = "/api/Servo/Face/Buffer/TotalScan";
 constexpr std::string_view kFacesPath = "/v2/faces";
+constexpr std::string_view kGatesPath = "/v2/gates";
 constexpr size_t kSmallBodyLimit = 4 * 1024;
 
-enum class Route { kLegacySync, kFace, kFaceList, kHealth, kUnknown };
+enum class Route {
+  kLegacySync,
+  kTotalScan,
+  kFace,
+  kFaceList,
+  kGate,
+  kGateList,
+  kSweep,
+  kHealth,
+  kUnknown
+};
 
 // The path without one trailing slash.
 std::string_view route_path(std::string_view target) {
@@ -24,29 +42,48 @@ std::string_view route_path(std::string_view target) {
   return path;
 }
 
-// The legacy path matches without regard to case, as IIS routes did; the
+// True when `path` is `collection` + "/" + a non-empty segment.
+bool is_member_of(std::string_view path, std::string_view collection) {
+  return path.starts_with(collection) && path.size() > collection.size() + 1 &&
+         path[collection.size()] == '/';
+}
+
+// The legacy paths match without regard to case, as IIS routes did; the
 // v2 paths are exact.
 Route find_route(std::string_view target) {
   std::string_view path = route_path(target);
-  if (http::equals_ignoring_case(path, kLegacySyncPath))
+  if (http::equals_ignoring_case(path, kLegacySyncPath)) {
     return Route::kLegacySync;
-  if (path == kFacesPath) return Route::kFaceList;
-  if (path.starts_with(kFacesPath) && path.size() > kFacesPath.size() + 1 &&
-      path[kFacesPath.size()] == '/') {
-    return Route::kFace;
   }
+  if (http::equals_ignoring_case(path, kTotalScanPath)) {
+    return Route::kTotalScan;
+  }
+  if (path == kFacesPath) return Route::kFaceList;
+  if (is_member_of(path, kFacesPath)) return Route::kFace;
+  if (path == kGatesPath) return Route::kGateList;
+  if (is_member_of(path, kGatesPath)) return Route::kGate;
+  if (path == "/v2/sweep") return Route::kSweep;
   if (path == "/healthz") return Route::kHealth;
   return Route::kUnknown;
 }
 
+// The percent-decoded segment after `collection` + "/"; nullopt when it
+// holds a bad escape.
+std::optional<std::string> member_of(std::string_view target,
+                                     std::string_view collection) {
+  std::string_view path = route_path(target);
+  return http::percent_decode(path.substr(collection.size() + 1), false);
+}
+
 }  // namespace
 
-Router::Router(sync::FaceLog& log, store::Store& store, ApiOptions options)
-    : log_(log), store_(store), options_(std::move(options)) {}
+Router::Router(Services services, ApiOptions options)
+    : services_(std::move(services)), options_(std::move(options)) {}
 
 size_t Router::body_limit(const http::RequestHead& head) {
   switch (find_route(http::to_std(head.target()))) {
     case Route::kLegacySync:
+    case Route::kTotalScan:
       return options_.sync_body_limit;
     case Route::kFace:
       return options_.admin_body_limit;
@@ -57,52 +94,79 @@ size_t Router::body_limit(const http::RequestHead& head) {
 
 void Router::handle(const http::Request& request, const http::Peer& peer,
                     http::Response& response) {
-  switch (find_route(http::to_std(request.target()))) {
+  std::string_view target = http::to_std(request.target());
+  switch (find_route(target)) {
     case Route::kLegacySync:
-      if (request.method() != beast_http::verb::post) {
-        response.set(beast_http::field::allow, "POST");
-        return reject_legacy_sync(
-            Status(ErrorCode::kMethodNotAllowed, "use POST"), request.base(),
-            response);
-      }
-      return serve_legacy_sync(request, log_, options_, response);
+    case Route::kTotalScan:
+      return serve_legacy(request, peer, response);
 
     case Route::kFace: {
-      std::string_view path = route_path(http::to_std(request.target()));
-      auto ticket =
-          http::percent_decode(path.substr(kFacesPath.size() + 1), false);
+      auto ticket = member_of(target, kFacesPath);
       if (!ticket) {
         return write_v2_error(
             Status(ErrorCode::kBadTicketCode, "bad percent escape"), response);
       }
-      return serve_face(request, *ticket, log_, options_, response);
+      return serve_face(request, *ticket, services_.log, options_, response);
     }
-
     case Route::kFaceList:
-      return serve_face_list(request, log_, response);
+      return serve_face_list(request, services_.log, response);
+
+    case Route::kGate: {
+      auto gatenum = member_of(target, kGatesPath);
+      if (!gatenum) {
+        return write_v2_error(
+            Status(ErrorCode::kBadGateNum, "bad percent escape"), response);
+      }
+      return serve_gate(request, *gatenum, services_.registry, services_.store,
+                        response);
+    }
+    case Route::kGateList:
+      return serve_gate_list(request, services_.registry, services_.store,
+                             response);
+
+    case Route::kSweep:
+      return serve_sweep(request, services_.log, services_.today, response);
 
     case Route::kHealth:
       return serve_health(response);
 
     case Route::kUnknown:
       return write_v2_error(
-          Status(ErrorCode::kNoSuchEndpoint,
-                 std::string(route_path(http::to_std(request.target())))),
+          Status(ErrorCode::kNoSuchEndpoint, std::string(route_path(target))),
           response);
   }
 }
 
+void Router::serve_legacy(const http::Request& request, const http::Peer& peer,
+                          http::Response& response) {
+  bool sync = find_route(http::to_std(request.target())) == Route::kLegacySync;
+  if (request.method() != beast_http::verb::post) {
+    response.set(beast_http::field::allow, "POST");
+    return reject(Status(ErrorCode::kMethodNotAllowed, "use POST"),
+                  request.base(), response);
+  }
+  if (sync) {
+    return serve_legacy_sync(request, peer, services_.log, services_.registry,
+                             options_, response);
+  }
+  serve_total_scan(request, services_.log, services_.today(), response);
+}
+
 void Router::reject(const Status& why, const http::RequestHead& head,
                     http::Response& response) {
-  if (find_route(http::to_std(head.target())) == Route::kLegacySync) {
-    return reject_legacy_sync(why, head, response);
+  switch (find_route(http::to_std(head.target()))) {
+    case Route::kLegacySync:
+      return reject_legacy_sync(why, head, response);
+    case Route::kTotalScan:
+      return reject_total_scan(why, head, response);
+    default:
+      return write_v2_error(why, response);
   }
-  write_v2_error(why, response);
 }
 
 void Router::serve_health(http::Response& response) {
-  Status healthy = store_.check();
-  auto last = store_.last_index();
+  Status healthy = services_.store.check();
+  auto last = services_.store.last_index();
   if (!healthy.is_ok() || !last.is_ok()) {
     return write_v2_error(
         Status(ErrorCode::kUnavailable, "the store cannot be read"), response);

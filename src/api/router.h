@@ -3,18 +3,31 @@
 #ifndef FACESYNC_API_ROUTER_H_
 #define FACESYNC_API_ROUTER_H_
 
+#include <cstdint>
+#include <functional>
+
 #include "api/api_options.h"
 #include "http/handler.h"
+#include "store/store.h"
 #include "sync/face_log.h"
+#include "sync/gate_registry.h"
 
 namespace facesync::api {
 
-// Serves the legacy endpoint, the v2 API and /healthz. Holds references to
-// the FaceLog and Store, which must outlive it. Thread-safe, as
+// What the endpoints work on. The referenced objects must outlive the
+// Router.
+struct Services {
+  sync::FaceLog& log;
+  sync::GateRegistry& registry;
+  store::Store& store;
+  std::function<int32_t()> today;  // the site's date, yyyymmdd
+};
+
+// Serves the legacy endpoints, the v2 API and /healthz. Thread-safe, as
 // http::Handler requires.
 class Router final : public http::Handler {
  public:
-  Router(sync::FaceLog& log, store::Store& store, ApiOptions options);
+  Router(Services services, ApiOptions options);
 
   size_t body_limit(const http::RequestHead& head) override;
   void handle(const http::Request& request, const http::Peer& peer,
@@ -23,10 +36,11 @@ class Router final : public http::Handler {
               http::Response& response) override;
 
  private:
+  void serve_legacy(const http::Request& request, const http::Peer& peer,
+                    http::Response& response);
   void serve_health(http::Response& response);
 
-  sync::FaceLog& log_;
-  store::Store& store_;
+  Services services_;
   ApiOptions options_;
 };
 

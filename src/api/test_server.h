@@ -1,9 +1,12 @@
 // TestServer: the whole server on a free loopback port over a fresh SQLite
-// file, for tests of the API and of its clients. One owner; start and stop
-// from one thread.
+// file, for tests of the API and of its clients. The site's date is
+// 2026-06-01 unless a test sets it with set_today(). One owner; start and
+// stop from one thread.
 #ifndef FACESYNC_API_TEST_SERVER_H_
 #define FACESYNC_API_TEST_SERVER_H_
 
+#include <atomic>
+#include <ctime>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -13,18 +16,27 @@
 #include "http/server.h"
 #include "store/sqlite/sqlite_store.h"
 #include "sync/face_log.h"
+#include "sync/gate_registry.h"
 
 namespace facesync::api {
 
 class TestServer {
  public:
-  explicit TestServer(ApiOptions options = {}) {
+  explicit TestServer(ApiOptions options = {},
+                      sync::RegistryOptions registry_options = {}) {
     auto opened = store::open_sqlite_store(dir_.file("facesync.db"));
     if (!opened.is_ok()) throw std::runtime_error(opened.status().to_string());
     store_ = std::move(opened).value();
-    log_ = std::make_unique<sync::FaceLog>(
-        *store_, sync::FaceLogLimits{options.max_image_bytes});
-    router_ = std::make_unique<Router>(*log_, *store_, options);
+
+    auto today = [this] { return today_.load(); };
+    sync::FaceLogOptions log_options{options.max_image_bytes, today};
+    log_ = std::make_unique<sync::FaceLog>(*store_, log_options);
+    registry_ = std::make_unique<sync::GateRegistry>(
+        *store_, registry_options, [] { return int64_t{::time(nullptr)}; });
+    Status loaded = registry_->load();
+    if (!loaded.is_ok()) throw std::runtime_error(loaded.to_string());
+    router_ = std::make_unique<Router>(
+        Services{*log_, *registry_, *store_, today}, options);
 
     http::ServerOptions server_options;
     server_options.port = 0;
@@ -40,13 +52,17 @@ class TestServer {
   }
   unsigned short port() const { return server_->port(); }
   sync::FaceLog& log() { return *log_; }
+  sync::GateRegistry& registry() { return *registry_; }
+  void set_today(int32_t yyyymmdd) { today_ = yyyymmdd; }
   store::Store& store() { return *store_; }
   const TempDir& dir() const { return dir_; }
 
  private:
   TempDir dir_;
   std::unique_ptr<store::Store> store_;
+  std::atomic<int32_t> today_{20260601};  // fixed, so tests never age
   std::unique_ptr<sync::FaceLog> log_;
+  std::unique_ptr<sync::GateRegistry> registry_;
   std::unique_ptr<Router> router_;
   std::unique_ptr<http::Server> server_;
 };

@@ -46,24 +46,20 @@ std::string date_text(int32_t yyyymmdd) {
 }
 
 void write_face(const store::Event& face, wire::JsonWriter& json) {
-  json.begin_object()
-      .key("ticketcode")
-      .string(face.ticket_code)
-      .key("recordindex")
-      .number(face.index)
-      .key("op")
-      .string(kind_letter(face.kind))
-      .key("gate")
-      .string(face.source_gate)
-      .key("effdatebegin")
-      .string(date_text(face.valid_from))
-      .key("effdateend")
-      .string(date_text(face.valid_until))
-      .key("additionaltemplateinfo")
-      .number(face.template_info)
-      .key("image_sha256")
-      .string(hex(face.image_sha256))
-      .end_object();
+  json.begin_object();
+  json.key("ticketcode").string(face.ticket_code);
+  json.key("recordindex").number(face.index);
+  json.key("op").string(kind_letter(face.kind));
+  json.key("gate").string(face.source_gate);
+  json.key("effdatebegin").string(date_text(face.valid_from));
+  json.key("effdateend").string(date_text(face.valid_until));
+  json.key("additionaltemplateinfo").number(face.template_info);
+  json.key("sites").begin_array();
+  for (const std::string& site : face.sites)
+    json.string(site);
+  json.end_array();
+  json.key("image_sha256").string(hex(face.image_sha256));
+  json.end_object();
 }
 
 void write_appended(const sync::Appended& appended, bool created,
@@ -101,6 +97,7 @@ void put_face(const http::Request& request, std::string_view ticket,
   enrollment.valid_from = std::move(upload->effdatebegin);
   enrollment.valid_until = std::move(upload->effdateend);
   enrollment.template_info = upload->additionaltemplateinfo;
+  enrollment.sites = std::move(upload->sites);
   auto appended = log.enroll(enrollment);
   if (!appended.is_ok()) return write_v2_error(appended.status(), response);
 

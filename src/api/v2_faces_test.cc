@@ -82,7 +82,7 @@ TEST_F(V2FacesTest, GetShowsMetadataWithoutTheImage) {
   EXPECT_NE(body.find(R"("ticketcode":"T-01","recordindex":1,"op":"I",)"
                       R"("gate":"0001","effdatebegin":"20261201",)"
                       R"("effdateend":"20261231","additionaltemplateinfo":3,)"
-                      R"("image_sha256":")"),
+                      R"("sites":[],"image_sha256":")"),
             std::string::npos)
       << body;
   EXPECT_EQ(body.find("/9j/"), std::string::npos) << "no image bytes";

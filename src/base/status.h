@@ -34,10 +34,10 @@ enum class ErrorCode {
   kBadDates,         // not a calendar date, or begin after end
   kBadTemplateInfo,  // additionaltemplateinfo not in 0..255
   kFaceNotFound,     // no live face for the ticket
-  kBadSite,       // a site name is not 1 to 32 of A-Z a-z 0-9 - _ .
-  kUnknownGate,   // strict mode: the gate is not registered
-  kGateDisabled,  // the gate is registered but disabled
-  kBadGate,       // gate settings invalid (name, addresses)
+  kBadSite,          // a site name is not 1 to 32 of A-Z a-z 0-9 - _ .
+  kUnknownGate,      // strict mode: the gate is not registered
+  kGateDisabled,     // the gate is registered but disabled
+  kBadGate,          // gate settings invalid (name, addresses)
   kStorage,          // the store failed (I/O, corruption, full disk)
   kUnavailable,      // the service cannot take the request now
 };

@@ -21,6 +21,8 @@ int run_cli(int argc, char** argv) {
   add_enroll_command(app);
   add_revoke_command(app);
   add_gate_sim_command(app);
+  add_gates_command(app);
+  add_sweep_command(app);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -13,6 +13,8 @@ void add_serve_command(CLI::App& app);     // serve.cc
 void add_enroll_command(CLI::App& app);    // enroll.cc
 void add_revoke_command(CLI::App& app);    // enroll.cc
 void add_gate_sim_command(CLI::App& app);  // gate_sim_command.cc
+void add_gates_command(CLI::App& app);     // gates_command.cc
+void add_sweep_command(CLI::App& app);     // enroll.cc
 
 // Parses argv and runs the chosen subcommand; returns the exit code.
 int run_cli(int argc, char** argv);

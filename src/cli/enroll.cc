@@ -1,17 +1,18 @@
-// facesync enroll and facesync revoke: one face change through the v2 API.
+// facesync enroll, revoke and sweep: face changes through the v2 API.
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
+#include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "gatesim/face_api_client.h"
 
 namespace facesync::cli {
 namespace {
-
-constexpr const char* kDefaultServer = "http://127.0.0.1:8080";
 
 struct EnrollArgs {
   std::string server = kDefaultServer;
@@ -24,18 +25,10 @@ struct RevokeArgs {
   std::string ticket;
 };
 
-[[noreturn]] void fail(const std::string& command, const std::string& what) {
-  std::cerr << "facesync " << command << ": " << what << "\n";
-  throw CLI::RuntimeError(1);
-}
-
-// The client for --server; exits with a message when the URL is bad.
-gatesim::FaceApiClient connect(const std::string& command,
-                               const std::string& server) {
-  auto url = http::parse_url(server);
-  if (!url.is_ok()) fail(command, url.status().detail());
-  return gatesim::FaceApiClient(*url);
-}
+struct SweepArgs {
+  std::string server = kDefaultServer;
+  std::string asof;  // "" for the server's today
+};
 
 void print_change(const std::string& ticket,
                   const gatesim::FaceChange& change) {
@@ -64,6 +57,16 @@ void run_revoke(const RevokeArgs& args) {
   print_change(args.ticket, *change);
 }
 
+void run_sweep(const SweepArgs& args) {
+  auto client = connect("sweep", args.server);
+  std::optional<std::string_view> asof;
+  if (!args.asof.empty()) asof = args.asof;
+  auto swept = client.sweep(asof);
+  if (!swept.is_ok()) fail("sweep", swept.status().detail());
+  std::cout << "expired " << swept->expired << " faces as of " << swept->asof
+            << "\n";
+}
+
 }  // namespace
 
 void add_enroll_command(CLI::App& app) {
@@ -90,6 +93,9 @@ void add_enroll_command(CLI::App& app) {
       ->add_option("--template-info", args->face.additionaltemplateinfo,
                    "additionaltemplateinfo, 0 to 255")
       ->capture_default_str();
+  command->add_option("--site", args->face.sites,
+                      "A site whose gates receive the face; repeat for "
+                      "more (every gate if omitted)");
 
   command->callback([args] { run_enroll(*args); });
 }
@@ -104,6 +110,20 @@ void add_revoke_command(CLI::App& app) {
   command->add_option("--ticket", args->ticket, "Ticket code")->required();
 
   command->callback([args] { run_revoke(*args); });
+}
+
+void add_sweep_command(CLI::App& app) {
+  auto args = std::make_shared<SweepArgs>();
+  CLI::App* command = app.add_subcommand(
+      "sweep", "Remove the faces past their end date (POST /v2/sweep)");
+
+  command->add_option("--server", args->server, "Base URL of the server")
+      ->capture_default_str();
+  command->add_option("--as-of", args->asof,
+                      "Remove faces ending before this day, yyyyMMdd "
+                      "(default: today at the server's site)");
+
+  command->callback([args] { run_sweep(*args); });
 }
 
 }  // namespace facesync::cli

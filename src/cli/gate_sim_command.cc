@@ -11,7 +11,7 @@ namespace facesync::cli {
 namespace {
 
 // Exit codes beyond 0 (everything synced and, with --verify, matched).
-constexpr int kExitSetup = 1;       // bad options, server list unreadable
+constexpr int kExitSetup = 1;       // bad options, server lists unreadable
 constexpr int kExitGateFailed = 2;  // a gate's requests kept failing
 constexpr int kExitMismatch = 3;    // --verify found differences
 
@@ -29,7 +29,8 @@ struct GateSimArgs {
 
 void print_verify(const gatesim::VerifyReport& report) {
   for (const gatesim::GateDifferences& gate : report.gates) {
-    std::cout << "verify gate " << gate.gate << ": ";
+    std::cout << "verify gate " << gate.gate << " ("
+              << (gate.site.empty() ? "no site" : "site " + gate.site) << "): ";
     if (gate.count == 0) {
       std::cout << "ok, " << gate.faces_checked << " faces match\n";
       continue;
@@ -68,7 +69,8 @@ void run_gate_sim(GateSimArgs& args, bool limited) {
   if (args.verify) {
     auto report = sim.verify(*run);
     if (!report.is_ok()) {
-      fail("cannot read the server's faces: " + report.status().to_string(),
+      fail("cannot read the server's faces or gates: " +
+               report.status().to_string(),
            kExitSetup);
     }
     print_verify(*report);
@@ -106,7 +108,8 @@ void add_gate_sim_command(CLI::App& app) {
   command->add_option("--state-dir", options.state_dir,
                       "Keep each gate's cursor and faces here between runs");
   command->add_flag("--verify", args->verify,
-                    "Compare every gate's faces with GET /v2/faces");
+                    "Compare every gate's faces with the live faces meant "
+                    "for its site (GET /v2/faces, /v2/gates/N)");
   CLI::Option* max_records =
       command
           ->add_option("--max-records", args->max_records,

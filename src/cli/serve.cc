@@ -1,6 +1,8 @@
 // facesync serve: opens the store and serves HTTP until SIGINT or SIGTERM.
 #include <signal.h>
 
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -16,6 +18,9 @@
 #include "http/server.h"
 #include "store/sqlite/sqlite_store.h"
 #include "sync/face_log.h"
+#include "sync/gate_registry.h"
+#include "sync/maintenance.h"
+#include "sync/site_clock.h"
 
 namespace facesync::cli {
 
@@ -30,7 +35,25 @@ struct ServeOptions {
   api::ApiOptions api;
   int request_timeout_ms = 30'000;
   int idle_timeout_ms = 60'000;
+  std::string time_zone = "Asia/Shanghai";
+  std::string sweep_at = "03:00";
+  bool strict_gates = false;
+  int max_offline_days = 30;
+  int maintenance_seconds = 10;
 };
+
+// "HH:MM" into the maintenance options; false when it is not a time.
+bool split_time(const std::string& text, sync::MaintenanceOptions& options) {
+  int hour = 0, minute = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%2d:%2d%c", &hour, &minute, &extra) != 2 ||
+      hour < 0 || hour > 23 || minute < 0 || minute > 59) {
+    return false;
+  }
+  options.sweep_hour = hour;
+  options.sweep_minute = minute;
+  return true;
+}
 
 // "host:port" into the server options; false when it is not one.
 bool split_listen(const std::string& listen, http::ServerOptions& server) {
@@ -71,6 +94,15 @@ void run_serve(ServeOptions& options) {
   if (!split_listen(options.listen, options.server)) {
     fail("--listen must be HOST:PORT, not " + options.listen, 2);
   }
+  sync::MaintenanceOptions maintenance_options;
+  maintenance_options.interval =
+      std::chrono::seconds(options.maintenance_seconds);
+  if (!split_time(options.sweep_at, maintenance_options)) {
+    fail("--sweep-at must be HH:MM, not " + options.sweep_at, 2);
+  }
+  // Before any thread starts: the zone is process-wide.
+  Status zone = sync::use_site_time_zone(options.time_zone);
+  if (!zone.is_ok()) fail(zone.to_string(), 2);
   options.server.request_timeout =
       std::chrono::milliseconds(options.request_timeout_ms);
   options.server.idle_timeout =
@@ -98,19 +130,35 @@ void run_serve(ServeOptions& options) {
   auto store = store::open_sqlite_store(db_path);
   if (!store.is_ok()) fail(store.status().to_string());
 
-  sync::FaceLog log(**store, sync::FaceLogLimits{options.api.max_image_bytes});
-  api::Router router(log, **store, options.api);
+  auto today = [] { return sync::site_today(); };
+  sync::FaceLog log(**store,
+                    sync::FaceLogOptions{options.api.max_image_bytes, today});
+  sync::RegistryOptions registry_options;
+  registry_options.strict = options.strict_gates;
+  registry_options.max_offline =
+      std::chrono::hours(24) * options.max_offline_days;
+  sync::GateRegistry registry(**store, registry_options,
+                              [] { return int64_t{::time(nullptr)}; });
+  Status loaded = registry.load();
+  if (!loaded.is_ok()) fail(loaded.to_string());
+
+  api::Router router(api::Services{log, registry, **store, today}, options.api);
   sigset_t signals = block_stop_signals();
+  sync::Maintenance maintenance(log, registry, **store, maintenance_options);
   http::Server server(options.server, router);
   Status started = server.start();
   if (!started.is_ok()) fail(started.to_string());
-  spdlog::info("facesync: serving {} on {}:{}", db_path, options.server.host,
-               server.port());
+  maintenance.start();
+  spdlog::info("facesync: serving {} on {}:{} ({} gates, {} mode, zone {})",
+               db_path, options.server.host, server.port(),
+               registry.list().size(), options.strict_gates ? "strict" : "open",
+               options.time_zone);
 
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("facesync: signal {}, draining", signal);
   server.stop();
+  maintenance.stop();
   spdlog::info("facesync: stopped");
 }
 
@@ -182,6 +230,28 @@ void add_serve_command(CLI::App& app) {
       ->add_option("--idle-timeout-ms", options->idle_timeout_ms,
                    "How long an idle keep-alive connection stays open")
       ->capture_default_str();
+
+  serve
+      ->add_option("--time-zone", options->time_zone,
+                   "The site's time zone: expiry and the sweep follow it")
+      ->capture_default_str();
+  serve
+      ->add_option("--sweep-at", options->sweep_at,
+                   "Local time of the daily expiry sweep, HH:MM")
+      ->capture_default_str();
+  serve->add_flag("--strict-gates", options->strict_gates,
+                  "Only registered, enabled gates may sync");
+  serve
+      ->add_option("--max-offline-days", options->max_offline_days,
+                   "A gate silent longer stops holding removals back")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
+  serve
+      ->add_option("--maintenance-interval", options->maintenance_seconds,
+                   "Seconds between flushing gate progress, collecting "
+                   "removals and checkpointing")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600));
 
   serve->callback([options] {
     options->api.admin_body_limit =

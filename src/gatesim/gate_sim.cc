@@ -71,6 +71,26 @@ std::string field_differences(const HeldFace& held, const LiveFace& live) {
   return out;
 }
 
+// "sites north, south", for difference lines.
+std::string sites_text(const LiveFace& face) {
+  std::string out = face.sites.size() == 1 ? "site " : "sites ";
+  for (size_t i = 0; i < face.sites.size(); ++i) {
+    out += (i > 0 ? ", " : "") + face.sites[i];
+  }
+  return out;
+}
+
+// The gate's site as its record at the server says; "" for a gate that
+// is not registered (it never synced, or was removed).
+Result<std::string> site_of(FaceApiClient& api, const std::string& gate) {
+  auto record = api.gate(gate);
+  if (!record.is_ok()) {
+    return Status(record.status().code(),
+                  "cannot read gate " + gate + ": " + record.status().detail());
+  }
+  return *record ? (*record)->settings.site : std::string();
+}
+
 }  // namespace
 
 bool RunReport::all_ok() const {
@@ -238,7 +258,9 @@ Result<VerifyReport> GateSim::verify(const RunReport& run) {
       report.skipped.push_back(gate.state.gate);
       continue;
     }
-    report.gates.push_back(compare_with_server(gate.state, live));
+    auto site = site_of(api, gate.state.gate);
+    if (!site.is_ok()) return site.status();
+    report.gates.push_back(compare_with_server(gate.state, *site, live));
   }
   return report;
 }
@@ -281,11 +303,19 @@ Result<wire::Format> parse_format_name(std::string_view name) {
       "unknown format '" + std::string(name) + "' (json, xml, form or bson)");
 }
 
+bool face_reaches_site(const LiveFace& face, std::string_view site) {
+  if (face.sites.empty()) return true;
+  return std::find(face.sites.begin(), face.sites.end(), site) !=
+         face.sites.end();
+}
+
 GateDifferences compare_with_server(const GateState& state,
+                                    std::string_view site,
                                     const std::map<std::string, LiveFace>& live,
                                     size_t max_details) {
   GateDifferences out;
   out.gate = state.gate;
+  out.site = site;
   auto report = [&](const std::string& ticket, const std::string& what) {
     ++out.count;
     if (out.details.size() < max_details) {
@@ -293,9 +323,10 @@ GateDifferences compare_with_server(const GateState& state,
     }
   };
 
-  // Every live face from elsewhere must be held as the server has it.
+  // Every live face from elsewhere meant for the site must be held as the
+  // server has it.
   for (const auto& [ticket, face] : live) {
-    if (face.gate == state.gate) continue;
+    if (face.gate == state.gate || !face_reaches_site(face, site)) continue;
     ++out.faces_checked;
     auto held = state.faces.find(ticket);
     if (held == state.faces.end()) {
@@ -307,11 +338,17 @@ GateDifferences compare_with_server(const GateState& state,
     if (!differences.empty()) report(ticket, differences);
   }
 
-  // Nothing may be held that the server no longer has.
+  // Nothing may be held that the server no longer has, or has for other
+  // sites only.
   for (const auto& [ticket, face] : state.faces) {
-    if (live.find(ticket) == live.end()) {
-      report(ticket, "held (recordindex " + std::to_string(face.recordindex) +
-                         ") but not live at the server");
+    std::string held =
+        "held (recordindex " + std::to_string(face.recordindex) + ") but ";
+    auto found = live.find(ticket);
+    if (found == live.end()) {
+      report(ticket, held + "not live at the server");
+    } else if (found->second.gate != state.gate &&
+               !face_reaches_site(found->second, site)) {
+      report(ticket, held + "live only for " + sites_text(found->second));
     }
   }
   return out;

@@ -66,6 +66,7 @@ struct RunReport {
 // How one gate's face set differs from the server's live faces.
 struct GateDifferences {
   std::string gate;
+  std::string site;                  // the gate's site; "" for none
   size_t count = 0;                  // all differences found
   std::vector<std::string> details;  // the first few, one line each
   size_t faces_checked = 0;          // live faces this gate must hold
@@ -92,8 +93,10 @@ class GateSim {
   Result<RunReport> run();
 
   // Compares the face set of every gate that finished without failure
-  // with the live faces the server lists now (GET /v2/faces). Fails only
-  // when the server's list cannot be read.
+  // with the live faces the server lists now (GET /v2/faces) that are
+  // meant for it, given its site as its record says (GET /v2/gates/N; an
+  // unregistered gate has none). Fails only when the server's faces or a
+  // gate's record cannot be read.
   Result<VerifyReport> verify(const RunReport& run);
 
  private:
@@ -111,13 +114,19 @@ Result<std::vector<std::string>> gate_names(std::string_view first, int count);
 // "json", "xml", "form", "bson" -> the format; kUnsupportedMediaType else.
 Result<wire::Format> parse_format_name(std::string_view name);
 
+// True when a gate of `site` ("" for none) receives `face`: the face has
+// no sites, or `site` is among them.
+bool face_reaches_site(const LiveFace& face, std::string_view site);
+
 // Compares one gate's face set with the server's live faces by ticket.
 // A live face collected at the gate itself is ignored, and so is the
-// ticket held under it: the server never sends a gate its own faces.
-// Every other live face must be held with the same record index, image
-// digest, dates and template info; nothing else may be held. At most
-// `max_details` lines are kept.
+// ticket held under it: the server sends a gate its own faces only while
+// it rebuilds from 0, and it may keep older copies of them. Every other
+// live face that reaches `site` must be held with the same record index,
+// image digest, dates and template info; nothing else may be held. At
+// most `max_details` lines are kept.
 GateDifferences compare_with_server(const GateState& state,
+                                    std::string_view site,
                                     const std::map<std::string, LiveFace>& live,
                                     size_t max_details = 10);
 

@@ -1,8 +1,9 @@
 // Simulated gates against the real server on loopback: convergence in
 // every format while faces change, own-gate faces, removals, resuming from
-// the saved cursor, verification and many gates at once.
+// the saved cursor, sites, verification and many gates at once.
 #include "gatesim/gate_sim.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <ostream>
@@ -37,6 +38,7 @@ using wire::Format;
 struct ModelFace {
   std::string gate;
   HeldFace held;
+  std::vector<std::string> sites;  // empty: every gate
 };
 using Model = std::map<std::string, ModelFace>;
 
@@ -47,15 +49,24 @@ http::Url url_of(const api::TestServer& server) {
 // Enrolls through the v2 API and records the outcome in `model`.
 void enroll(FaceApiClient& api, Model& model, const std::string& ticket,
             const std::string& gate, const std::string& payload,
-            int64_t template_info = 0, const std::string& end = "20261231") {
-  FaceToEnroll face{ticket, testing::fake_jpeg(payload),
-                    gate,   "20260101",
-                    end,    template_info};
+            int64_t template_info = 0, const std::string& end = "20261231",
+            const std::vector<std::string>& sites = {}) {
+  FaceToEnroll face{
+      ticket, testing::fake_jpeg(payload), gate, "20260101", end, template_info,
+      sites};
   auto change = api.enroll(face);
   ASSERT_TRUE(change.is_ok()) << change.status().to_string();
   model[ticket] = {gate,
                    HeldFace{change->recordindex, sha256_hex(face.image),
-                            face.effdatebegin, face.effdateend, template_info}};
+                            face.effdatebegin, face.effdateend, template_info},
+                   sites};
+}
+
+// Enrolls a face meant for the gates of `sites` only.
+void enroll_for(FaceApiClient& api, Model& model, const std::string& ticket,
+                const std::string& gate, const std::string& payload,
+                const std::vector<std::string>& sites) {
+  enroll(api, model, ticket, gate, payload, 0, "20261231", sites);
 }
 
 void revoke(FaceApiClient& api, Model& model, const std::string& ticket) {
@@ -65,19 +76,38 @@ void revoke(FaceApiClient& api, Model& model, const std::string& ticket) {
   model.erase(ticket);
 }
 
-// What `gate` must hold by the test's own reckoning: every live face
-// collected elsewhere.
+// True when gates of `site` ("" for none) receive the face.
+bool reaches(const ModelFace& face, const std::string& site) {
+  return face.sites.empty() || std::find(face.sites.begin(), face.sites.end(),
+                                         site) != face.sites.end();
+}
+
+// What `gate` of `site` must hold by the test's own reckoning: every live
+// face collected elsewhere that reaches its site.
 std::map<std::string, HeldFace> expected_for(const Model& model,
-                                             const std::string& gate) {
+                                             const std::string& gate,
+                                             const std::string& site = "") {
   std::map<std::string, HeldFace> out;
   for (const auto& [ticket, face] : model) {
-    if (face.gate != gate) out[ticket] = face.held;
+    if (face.gate != gate && reaches(face, site)) out[ticket] = face.held;
+  }
+  return out;
+}
+
+// What a gate of `site` holds right after rebuilding from 0 with no write
+// since: every live face that reaches its site, its own ones included.
+std::map<std::string, HeldFace> rebuilt_for(const Model& model,
+                                            const std::string& site = "") {
+  std::map<std::string, HeldFace> out;
+  for (const auto& [ticket, face] : model) {
+    if (reaches(face, site)) out[ticket] = face.held;
   }
   return out;
 }
 
 // The gate's faces without the tickets whose live face it collected
-// itself (it may hold an older copy of those, and that is fine).
+// itself (it receives those while it rebuilds from 0, and may hold an
+// older copy of them; either is fine).
 std::map<std::string, HeldFace> held_from_elsewhere(const Model& model,
                                                     const GateState& state) {
   std::map<std::string, HeldFace> out;
@@ -112,6 +142,16 @@ class GateSimTest : public ::testing::Test {
     auto report = GateSim(options).run();
     EXPECT_TRUE(report.is_ok()) << report.status().to_string();
     return report.is_ok() ? std::move(report).value() : RunReport();
+  }
+
+  // Registers `gate` in `site` (or moves it there) through the v2 API.
+  void set_site(const std::string& gate, const std::string& site) {
+    GateSettings settings;
+    settings.gatenum = gate;
+    settings.site = site;
+    auto put = api_.put_gate(settings);
+    ASSERT_TRUE(put.is_ok()) << put.status().to_string();
+    EXPECT_EQ(put->gate.settings.site, site);
   }
 
   api::TestServer server_;
@@ -225,7 +265,7 @@ INSTANTIATE_TEST_SUITE_P(AllFormats, GateSimFormatTest,
 
 // ---- single behaviours ----
 
-TEST_F(GateSimTest, OwnGateFacesAreSkipped) {
+TEST_F(GateSimTest, OwnGateFacesComeOnlyWhileRebuilding) {
   for (int i = 0; i < 3; ++i) {
     enroll(api_, model_, "OWN" + std::to_string(i), "0002",
            "own" + std::to_string(i));
@@ -234,16 +274,31 @@ TEST_F(GateSimTest, OwnGateFacesAreSkipped) {
   }
   enroll(api_, model_, "NONE", "", "none");
 
+  // Asking from 0, the gate rebuilds: it gets its own faces so far too.
   RunReport report = run(options("0002"));
   ASSERT_TRUE(report.all_ok());
-  const GateState& state = report.gates[0].state;
-  EXPECT_EQ(report.gates[0].applied, 4);
-  EXPECT_EQ(state.faces, expected_for(model_, "0002"));
-  EXPECT_EQ(state.faces.count("OWN0"), 0u);
+  EXPECT_EQ(report.gates[0].applied, 7);
+  EXPECT_EQ(report.gates[0].state.faces.size(), 7u);
+  EXPECT_EQ(report.gates[0].state.faces.count("OWN0"), 1u);
+  EXPECT_EQ(held_from_elsewhere(model_, report.gates[0].state),
+            expected_for(model_, "0002"));
 
+  // Once past 0, the faces it collects itself are not sent back to it.
+  enroll(api_, model_, "OWN3", "0002", "own3");
+  enroll(api_, model_, "OTHER3", "0005", "other3");
+  RunReport later = run(options("0002"));
+  ASSERT_TRUE(later.all_ok());
+  EXPECT_EQ(later.gates[0].applied, 1);
+  EXPECT_EQ(later.gates[0].state.faces.count("OWN3"), 0u);
+  EXPECT_EQ(later.gates[0].state.faces.count("OTHER3"), 1u);
+  EXPECT_EQ(later.gates[0].state.cursor, *server_.store().last_index());
+
+  // A gate new to the server rebuilds with all of its own faces.
   RunReport other = run(options("0005"));
-  EXPECT_EQ(other.gates[0].applied, 4);
-  EXPECT_EQ(other.gates[0].state.faces, expected_for(model_, "0005"));
+  EXPECT_EQ(other.gates[0].applied, 9);
+  EXPECT_EQ(other.gates[0].state.faces.count("OTHER3"), 1u);
+  EXPECT_EQ(held_from_elsewhere(model_, other.gates[0].state),
+            expected_for(model_, "0005"));
 }
 
 TEST_F(GateSimTest, RemovalsAreApplied) {
@@ -380,6 +435,146 @@ TEST_F(GateSimTest, VerifyFailsAfterTheStateFileWasTamperedWith) {
   EXPECT_EQ(verified->gates[0].count, 1u);
 }
 
+// ---- sites ----
+
+TEST_F(GateSimTest, SiteGatesConvergeOnUnscopedAndTheirSitesFaces) {
+  set_site("0001", "north");
+  set_site("0002", "south");  // 0003 stays unregistered until it syncs
+  enroll(api_, model_, "U1", "0009", "u1");
+  enroll_for(api_, model_, "N1", "0009", "n1", {"north"});
+  enroll_for(api_, model_, "N2", "", "n2", {"north"});
+  enroll_for(api_, model_, "S1", "0009", "s1", {"south"});
+  enroll_for(api_, model_, "NS", "0009", "ns", {"north", "south"});
+  enroll_for(api_, model_, "OWNN", "0001", "ownn", {"north"});
+
+  GateSim sim(options("0001", 3));
+  auto report = sim.run();
+  ASSERT_TRUE(report.is_ok() && report->all_ok());
+  const GateState& north = report->gates[0].state;
+  const GateState& south = report->gates[1].state;
+  const GateState& none = report->gates[2].state;
+  EXPECT_EQ(held_from_elsewhere(model_, north),
+            expected_for(model_, "0001", "north"));
+  EXPECT_EQ(north.faces.count("S1"), 0u);
+  EXPECT_EQ(north.faces.count("N2"), 1u);
+  EXPECT_EQ(south.faces, expected_for(model_, "0002", "south"));
+  EXPECT_EQ(south.faces.size(), 3u);  // U1, S1, NS
+  EXPECT_EQ(none.faces, expected_for(model_, "0003"));
+  EXPECT_EQ(none.faces.size(), 1u);  // U1
+
+  auto verified = sim.verify(*report);
+  ASSERT_TRUE(verified.is_ok()) << verified.status().to_string();
+  EXPECT_TRUE(verified->ok());
+  ASSERT_EQ(verified->gates.size(), 3u);
+  EXPECT_EQ(verified->gates[0].site, "north");
+  EXPECT_EQ(verified->gates[0].faces_checked, 4u);  // U1, N1, N2, NS
+  EXPECT_EQ(verified->gates[1].site, "south");
+  EXPECT_EQ(verified->gates[1].faces_checked, 3u);
+  EXPECT_EQ(verified->gates[2].site, "");
+  EXPECT_EQ(verified->gates[2].faces_checked, 1u);
+}
+
+TEST_F(GateSimTest, RescopedAndRevokedFacesLeaveTheGatesOfASite) {
+  set_site("0001", "north");
+  set_site("0002", "south");
+  enroll(api_, model_, "U1", "0009", "u1");
+  enroll_for(api_, model_, "N1", "0009", "n1", {"north"});
+  enroll_for(api_, model_, "S1", "0009", "s1", {"south"});
+  enroll_for(api_, model_, "NS", "0009", "ns", {"north", "south"});
+  ASSERT_TRUE(run(options("0001", 3)).all_ok());
+
+  // The same images, other sites: N1 moves south, S1 goes to every gate.
+  enroll_for(api_, model_, "N1", "0009", "n1", {"south"});
+  enroll_for(api_, model_, "S1", "0009", "s1", {});
+  revoke(api_, model_, "NS");
+  enroll_for(api_, model_, "N3", "0002", "n3", {"north"});
+
+  GateSim sim(options("0001", 3));
+  auto report = sim.run();
+  ASSERT_TRUE(report.is_ok() && report->all_ok());
+  const char* sites[] = {"north", "south", ""};
+  for (size_t i = 0; i < 3; ++i) {
+    const GateState& state = report->gates[i].state;
+    EXPECT_EQ(state.faces, expected_for(model_, state.gate, sites[i]))
+        << state.gate;
+    EXPECT_EQ(state.faces.count("NS"), 0u) << state.gate;
+  }
+  EXPECT_EQ(report->gates[0].state.faces.count("N1"), 0u);
+  EXPECT_EQ(report->gates[0].state.faces.count("N3"), 1u);
+  EXPECT_EQ(report->gates[1].state.faces.count("N1"), 1u);
+  EXPECT_EQ(report->gates[2].state.faces.count("S1"), 1u);
+
+  auto verified = sim.verify(*report);
+  ASSERT_TRUE(verified.is_ok());
+  EXPECT_TRUE(verified->ok());
+}
+
+TEST_F(GateSimTest, VerifyFailsWhenAGateHoldsAnotherSitesFace) {
+  set_site("0001", "north");
+  enroll(api_, model_, "U1", "0009", "u1");
+  enroll_for(api_, model_, "N1", "0009", "n1", {"north"});
+  enroll_for(api_, model_, "S1", "0009", "s1", {"south"});
+  GateSim sim(options("0001"));
+  auto report = sim.run();
+  ASSERT_TRUE(report.is_ok() && report->all_ok());
+  auto clean = sim.verify(*report);
+  ASSERT_TRUE(clean.is_ok());
+  EXPECT_TRUE(clean->ok());
+
+  RunReport south_face = *report;
+  south_face.gates[0].state.faces["S1"] = model_["S1"].held;
+  auto verified = sim.verify(south_face);
+  ASSERT_TRUE(verified.is_ok());
+  EXPECT_FALSE(verified->ok());
+  ASSERT_EQ(verified->gates[0].count, 1u);
+  EXPECT_NE(verified->gates[0].details[0].find(
+                "ticket S1: held (recordindex " +
+                std::to_string(model_["S1"].held.recordindex) +
+                ") but live only for site south"),
+            std::string::npos)
+      << verified->gates[0].details[0];
+
+  RunReport missing = *report;
+  missing.gates[0].state.faces.erase("N1");
+  auto without = sim.verify(missing);
+  ASSERT_TRUE(without.is_ok());
+  ASSERT_EQ(without->gates[0].count, 1u);
+  EXPECT_NE(without->gates[0].details[0].find("ticket N1: missing"),
+            std::string::npos);
+}
+
+TEST_F(GateSimTest, VerifyReadsTheSiteFromTheGatesRecord) {
+  set_site("0001", "north");
+  enroll_for(api_, model_, "N1", "0009", "n1", {"north"});
+  enroll_for(api_, model_, "S1", "0009", "s1", {"south"});
+  GateSim sim(options("0001"));
+  auto report = sim.run();
+  ASSERT_TRUE(report.is_ok() && report->all_ok());
+
+  // Moved south after it synced: it holds N1, which it should not, and
+  // lacks S1.
+  set_site("0001", "south");
+  auto moved = sim.verify(*report);
+  ASSERT_TRUE(moved.is_ok());
+  EXPECT_EQ(moved->gates[0].site, "south");
+  EXPECT_EQ(moved->gates[0].count, 2u);
+
+  // A gate the server never saw counts as one of no site.
+  RunReport unknown;
+  unknown.gates.emplace_back();
+  unknown.gates[0].state.gate = "0077";
+  auto empty = sim.verify(unknown);
+  ASSERT_TRUE(empty.is_ok()) << empty.status().to_string();
+  EXPECT_TRUE(empty->ok());
+  EXPECT_EQ(empty->gates[0].site, "");
+  EXPECT_EQ(empty->gates[0].faces_checked, 0u);
+  unknown.gates[0].state.faces["N1"] = model_["N1"].held;
+  auto holding = sim.verify(unknown);
+  ASSERT_TRUE(holding.is_ok());
+  EXPECT_FALSE(holding->ok());
+  EXPECT_EQ(holding->gates[0].count, 1u);
+}
+
 TEST_F(GateSimTest, ManyGatesInParallel) {
   const char* collectors[] = {"0009", "0012", "", "0013", "0100"};
   for (int i = 0; i < 25; ++i) {
@@ -398,7 +593,9 @@ TEST_F(GateSimTest, ManyGatesInParallel) {
     EXPECT_EQ(gate.state.gate, names[i]);
     EXPECT_TRUE(gate.status.is_ok()) << summary_line(gate);
     EXPECT_TRUE(gate.caught_up);
-    EXPECT_EQ(gate.state.faces, expected_for(model_, names[i])) << names[i];
+    // Every gate asked from 0 after the last write: it rebuilt, so it
+    // holds its own faces as well.
+    EXPECT_EQ(gate.state.faces, rebuilt_for(model_)) << names[i];
   }
   auto verified = sim.verify(*report);
   ASSERT_TRUE(verified.is_ok());

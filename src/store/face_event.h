@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace facesync::store {
 
@@ -29,6 +30,9 @@ struct Event {
   uint8_t template_info = 0;
   std::string image;
   std::string image_sha256;
+  // The sites whose gates receive the face; empty: every gate. Sorted, no
+  // repeats.
+  std::vector<std::string> sites;
 };
 
 inline bool is_live(EventKind kind) {

@@ -13,97 +13,14 @@
 #include <vector>
 
 #include "store/image_digest.h"
+#include "store/store_test_helpers.h"
 #include "store/store_test_suite.h"
 
 namespace facesync::store {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A face event; its image is JPEG-like bytes with an embedded zero, unique
-// per ticket and gate unless given.
-Event face(const std::string& ticket, const std::string& gate,
-           std::string image = "") {
-  Event event;
-  event.kind = EventKind::kNew;
-  event.ticket_code = ticket;
-  event.source_gate = gate;
-  event.valid_from = 20260101;
-  event.valid_until = 20261231;
-  event.template_info = 7;
-  if (image.empty()) {
-    image = std::string("\xFF\xD8\xFF\x00", 4) + ticket + "@" + gate;
-  }
-  event.image = std::move(image);
-  return event;
-}
-
-Event removal(const std::string& ticket, const std::string& gate = "") {
-  Event event = face(ticket, gate);
-  event.kind = EventKind::kRemoved;
-  event.image.clear();
-  return event;
-}
-
-// Appends one event in a write of its own; 0 (and a test failure) if that
-// fails.
-int32_t append(Store& store, const Event& event) {
-  int32_t index = 0;
-  Status status = store.write([&](Transaction& tx) {
-    Result<int32_t> appended = tx.append(event);
-    if (!appended.is_ok()) return appended.status();
-    index = *appended;
-    return Status::ok();
-  });
-  EXPECT_TRUE(status.is_ok()) << status.to_string();
-  return index;
-}
-
-Status erase_before(Store& store, const std::string& ticket, int32_t index) {
-  return store.write(
-      [&](Transaction& tx) { return tx.erase_before(ticket, index); });
-}
-
-std::optional<Event> latest(Store& store, const std::string& ticket) {
-  Result<std::optional<Event>> found = store.latest(ticket);
-  EXPECT_TRUE(found.is_ok()) << found.status().to_string();
-  return found.is_ok() ? *found : std::nullopt;
-}
-
-std::optional<Event> next_for_gate(Store& store, const std::string& gate,
-                                   int32_t after) {
-  Result<std::optional<Event>> next = store.next_for_gate(gate, after);
-  EXPECT_TRUE(next.is_ok()) << next.status().to_string();
-  return next.is_ok() ? *next : std::nullopt;
-}
-
-// The indexes `gate` receives, walking the log from `after` to its end.
-std::vector<int32_t> walk(Store& store, const std::string& gate,
-                          int32_t after = 0) {
-  std::vector<int32_t> indexes;
-  while (std::optional<Event> next = next_for_gate(store, gate, after)) {
-    if (next->index <= after) {
-      ADD_FAILURE() << "index " << next->index << " after " << after;
-      break;
-    }
-    indexes.push_back(next->index);
-    after = next->index;
-  }
-  return indexes;
-}
-
-int32_t last_index(Store& store) {
-  Result<int32_t> last = store.last_index();
-  EXPECT_TRUE(last.is_ok()) << last.status().to_string();
-  return last.is_ok() ? *last : -1;
-}
-
-std::vector<std::string> tickets_of(const std::vector<Event>& events) {
-  std::vector<std::string> tickets;
-  for (const Event& event : events)
-    tickets.push_back(event.ticket_code);
-  return tickets;
-}
+using namespace test_helpers;
 
 TEST_P(StoreConformanceTest, NewStoreIsEmptyAndHealthy) {
   EXPECT_TRUE(store_->check().is_ok());
@@ -411,7 +328,8 @@ TEST_P(StoreConformanceTest, ConcurrentReadersFollowWritesInIndexOrder) {
       int32_t cursor = 0;
       int32_t last_seen_max = 0;
       while (std::chrono::steady_clock::now() < deadline) {
-        Result<std::optional<Event>> next = store_->next_for_gate("g9", cursor);
+        Result<std::optional<Event>> next =
+            store_->next_for_gate(GateView{"g9", "", 0}, cursor);
         Result<int32_t> last = store_->last_index();
         if (!next.is_ok() || !last.is_ok()) {
           errors[r] = "read failed";

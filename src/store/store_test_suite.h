@@ -52,7 +52,22 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
   std::unique_ptr<Store> store_;
 };
 
-// Readable failure messages for events.
+// Readable failure messages for event kinds and events.
+inline void PrintTo(EventKind kind, std::ostream* out) {
+  switch (kind) {
+    case EventKind::kNew:
+      *out << "new";
+      return;
+    case EventKind::kReplaced:
+      *out << "replaced";
+      return;
+    case EventKind::kRemoved:
+      *out << "removed";
+      return;
+  }
+  *out << "kind " << static_cast<int>(kind);
+}
+
 inline void PrintTo(const Event& event, std::ostream* out) {
   *out << "{index " << event.index << ", kind " << static_cast<int>(event.kind)
        << ", ticket " << event.ticket_code << ", gate '" << event.source_gate

@@ -6,13 +6,16 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "store/face_event.h"
+#include "store/gate_record.h"
 #include "store/store.h"
 
 namespace facesync::sync {
@@ -25,6 +28,9 @@ struct Enrollment {
   std::string valid_from;   // "yyyyMMdd"
   std::string valid_until;  // "yyyyMMdd"
   int64_t template_info = 0;
+  // The sites whose gates receive the face; empty: every gate. Order and
+  // repeats do not matter.
+  std::vector<std::string> sites;
 };
 
 // What an enrollment or revocation did.
@@ -34,26 +40,47 @@ struct Appended {
   bool appended = false;  // false when the request repeated the live state
 };
 
-struct FaceLogLimits {
+struct FaceLogOptions {
   size_t max_image_bytes = 2 * 1024 * 1024;
+  // Today in the site's time zone, yyyymmdd: enrollments whose end date is
+  // before it are refused (kBadDates). Unset: never refused.
+  std::function<int32_t()> today;
+};
+
+// One page of the original's nightly expiry scan.
+struct ScanPage {
+  size_t scanned = 0;       // live faces looked at
+  size_t expired = 0;       // of them, removed as past their end date
+  std::string last_ticket;  // the page's last ticket ("" when empty)
+  bool has_more = false;    // more live faces follow last_ticket
 };
 
 // The log's rules. Holds a reference to the Store, which must outlive it.
 // Thread-safe: every method may be called from any thread.
 class FaceLog {
  public:
-  FaceLog(store::Store& store, FaceLogLimits limits);
+  FaceLog(store::Store& store, FaceLogOptions options);
   FaceLog(const FaceLog&) = delete;
   FaceLog& operator=(const FaceLog&) = delete;
 
   // Appends a new face (kNew) or a replacement of the live one (kReplaced),
   // durably, after checking every field (ticket, gate, dates, template
-  // info, image; the first failing one is reported). An enrollment equal
-  // to the live face (same image bytes, gate, dates and template info)
+  // info, image, sites; the first failing one is reported). An end date
+  // before options.today() is kBadDates. An enrollment equal to the live
+  // face (same image bytes, gate, dates, template info and set of sites)
   // appends nothing and returns the live event's index with appended ==
   // false. The older events of the ticket are deleted in the same
   // transaction.
   Result<Appended> enroll(const Enrollment& enrollment);
+
+  // Enrolls each face as enroll() would, all in one durable transaction;
+  // the outcome of each (an Appended, or why it was refused) goes to
+  // `outcomes`, in order. A storage failure fails the whole batch and
+  // nothing of it remains (and `outcomes`, which must not be null, is left
+  // empty). Faces of one ticket in a batch apply in order. For bulk
+  // imports.
+  Status enroll_batch(std::span<const Enrollment> batch,
+                      std::vector<Result<Appended>>* outcomes);
 
   // Appends a removal of the ticket's live face and deletes its image
   // bytes. The removal carries the removed face's ticket, dates and template
@@ -66,11 +93,25 @@ class FaceLog {
   // invalid code, kFaceNotFound when the ticket has no live face.
   Result<store::Event> face(std::string_view ticket_code);
 
-  // The event gate `gate` receives after `after`: the first event above it
-  // that is a removal or was collected elsewhere. Checks gate (1 to 4
-  // characters) and after (0 to 2^31-1).
-  Result<std::optional<store::Event>> next_for_gate(std::string_view gate,
+  // The event gate `gate` receives after `after` (Store::next_for_gate).
+  // Checks the gate number (1 to 4 characters) and after (0 to 2^31-1).
+  Result<std::optional<store::Event>> next_for_gate(const store::GateView& gate,
                                                     int64_t after);
+
+  // Removes every live face whose end date is before `today` (yyyymmdd),
+  // in transactions of a few hundred faces, deleting their image bytes;
+  // returns how many it removed. Each removal is a revocation (kRemoved,
+  // older events erased). A failure ends the sweep; the transactions
+  // before it stay.
+  Result<size_t> expire(int32_t today);
+
+  // One page of the nightly scan: the first `page_size` live faces in
+  // ticket order after `after_ticket` ("" = from the start); those whose
+  // end date is before `today` are removed, in one transaction.
+  // kBadTicketCode for an invalid after_ticket, kBadQuery for a page size
+  // outside 1 to 1000.
+  Result<ScanPage> expire_page(std::string_view after_ticket, size_t page_size,
+                               int32_t today);
 
   // Live faces after `after_ticket` in ticket order, at most `limit`.
   Result<std::vector<store::Event>> live_faces(std::string_view after_ticket,
@@ -78,7 +119,7 @@ class FaceLog {
 
  private:
   store::Store& store_;
-  FaceLogLimits limits_;
+  FaceLogOptions options_;
 };
 
 // Field rules, shared with the API layer for early answers.
@@ -87,6 +128,8 @@ class FaceLog {
 Status check_ticket_code(std::string_view ticket_code);
 // 1 to 4 characters (UTF-8 code points), none of them a control character.
 Status check_gate(std::string_view gate);
+// 1 to 32 characters from A-Z a-z 0-9 - _ . (kBadSite).
+Status check_site(std::string_view site);
 // "yyyyMMdd" naming a real calendar date, year 1900 to 9999 -> 20261231.
 Result<int32_t> parse_date(std::string_view yyyymmdd);
 // JPEG (FF D8 FF) or PNG (89 50 4E 47 0D 0A 1A 0A) by signature, not empty,

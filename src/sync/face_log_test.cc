@@ -2,7 +2,6 @@
 #include "sync/face_log.h"
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <functional>
@@ -14,41 +13,36 @@
 #include "base/temp_dir.h"
 #include "store/image_digest.h"
 #include "store/sqlite/sqlite_store.h"
+#include "sync/test_util.h"
 
 namespace facesync::sync {
 namespace {
 
 using store::Event;
 using store::EventKind;
+using store::GateView;
+using testing::enrollment;
+using testing::jpeg;
+using testing::kJpeg;
+using testing::kPng;
+using testing::tickets_of;
+using testing::WrappedStore;
 
 constexpr size_t kImageLimit = 4096;
-const std::string kJpeg("\xFF\xD8\xFF\xE0", 4);
-const std::string kPng("\x89PNG\r\n\x1A\n", 8);
 
-std::string jpeg(const std::string& tag) {
-  return kJpeg + tag;
+// Options with a small image limit, and today when given.
+FaceLogOptions limited(std::function<int32_t()> today = {}) {
+  FaceLogOptions options;
+  options.max_image_bytes = kImageLimit;
+  options.today = std::move(today);
+  return options;
 }
 
-Enrollment enrollment(const std::string& ticket, const std::string& gate,
-                      const std::string& image) {
-  Enrollment e;
-  e.ticket_code = ticket;
-  e.source_gate = gate;
-  e.image = image;
-  e.valid_from = "20260101";
-  e.valid_until = "20261231";
-  e.template_info = 64;
-  return e;
-}
-
-class FaceLogTest : public ::testing::Test {
+class FaceLogTest : public testing::StoreTest {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<store::Store>> opened =
-        store::open_sqlite_store(path_);
-    ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
-    store_ = std::move(opened).value();
-    log_ = std::make_unique<FaceLog>(*store_, FaceLogLimits{kImageLimit});
+    StoreTest::SetUp();
+    log_ = std::make_unique<FaceLog>(*store_, limited());
   }
 
   // Enrolls and expects success.
@@ -64,53 +58,20 @@ class FaceLogTest : public ::testing::Test {
     return result.is_ok() ? *result : Appended{};
   }
 
-  // Everything `gate` receives from `after` on.
-  std::vector<Event> walk(const std::string& gate, int64_t after = 0) {
-    std::vector<Event> events;
-    for (;;) {
-      Result<std::optional<Event>> next = log_->next_for_gate(gate, after);
-      EXPECT_TRUE(next.is_ok()) << next.status().to_string();
-      if (!next.is_ok() || !next->has_value()) return events;
-      EXPECT_GT((*next)->index, after);
-      after = (*next)->index;
-      events.push_back(std::move(**next));
-    }
-  }
-
-  int32_t last_index() {
-    Result<int32_t> last = store_->last_index();
-    EXPECT_TRUE(last.is_ok());
-    return last.is_ok() ? *last : -1;
-  }
-
   // How many image rows the database holds, counted behind the store.
-  int image_rows() {
-    sqlite3* db = nullptr;
-    sqlite3_stmt* stmt = nullptr;
-    int count = -1;
-    sqlite3_open(path_.c_str(), &db);
-    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM images", -1, &stmt,
-                           nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      count = sqlite3_column_int(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return count;
+  int64_t image_rows() {
+    return testing::query_count(path_, "SELECT count(*) FROM images");
   }
 
-  TempDir dir_;
-  const std::string path_ = dir_.file("facesync.db");
-  std::unique_ptr<store::Store> store_;
+  // The ticket codes of every live face, in ticket order.
+  std::vector<std::string> live_tickets() {
+    Result<std::vector<Event>> faces = log_->live_faces("", 1000);
+    EXPECT_TRUE(faces.is_ok()) << faces.status().to_string();
+    return faces.is_ok() ? tickets_of(*faces) : std::vector<std::string>{};
+  }
+
   std::unique_ptr<FaceLog> log_;
 };
-
-std::vector<std::string> tickets_of(const std::vector<Event>& events) {
-  std::vector<std::string> tickets;
-  for (const Event& event : events)
-    tickets.push_back(event.ticket_code);
-  return tickets;
-}
 
 TEST_F(FaceLogTest, EnrollsANewFace) {
   const Appended appended = enroll(enrollment("T1", "0001", jpeg("a")));
@@ -238,8 +199,9 @@ TEST_F(FaceLogTest, EnrollChecksEveryFieldAtItsBoundaries) {
   EXPECT_EQ(valid, 9);
 }
 
-TEST_F(FaceLogTest, DefaultImageLimitIsTwoMebibytes) {
-  EXPECT_EQ(FaceLogLimits{}.max_image_bytes, 2u * 1024 * 1024);
+TEST_F(FaceLogTest, DefaultOptionsAreTwoMebibytesAndNoToday) {
+  EXPECT_EQ(FaceLogOptions{}.max_image_bytes, 2u * 1024 * 1024);
+  EXPECT_FALSE(FaceLogOptions{}.today);
 }
 
 TEST_F(FaceLogTest, RepeatedEnrollmentAppendsNothing) {
@@ -406,18 +368,20 @@ TEST_F(FaceLogTest, IndexesStrictlyIncreaseAcrossEveryKindOfChange) {
 TEST_F(FaceLogTest, NextForGateChecksItsArguments) {
   enroll(enrollment("T1", "0001", jpeg("a")));
 
-  EXPECT_EQ(log_->next_for_gate("", 0).status().code(), ErrorCode::kBadGateNum);
-  EXPECT_EQ(log_->next_for_gate("00001", 0).status().code(),
+  const GateView gate{"0002", "", 0};
+  EXPECT_EQ(log_->next_for_gate(GateView{"", "", 0}, 0).status().code(),
             ErrorCode::kBadGateNum);
-  EXPECT_EQ(log_->next_for_gate("0002", -1).status().code(),
+  EXPECT_EQ(log_->next_for_gate(GateView{"00001", "", 0}, 0).status().code(),
+            ErrorCode::kBadGateNum);
+  EXPECT_EQ(log_->next_for_gate(gate, -1).status().code(),
             ErrorCode::kBadLastSuccessIndex);
-  EXPECT_EQ(log_->next_for_gate("0002", 2147483648LL).status().code(),
+  EXPECT_EQ(log_->next_for_gate(gate, 2147483648LL).status().code(),
             ErrorCode::kBadLastSuccessIndex);
 
-  Result<std::optional<Event>> at_end = log_->next_for_gate("0002", 2147483647);
+  Result<std::optional<Event>> at_end = log_->next_for_gate(gate, 2147483647);
   ASSERT_TRUE(at_end.is_ok());
   EXPECT_FALSE(at_end->has_value());
-  Result<std::optional<Event>> first = log_->next_for_gate("0002", 0);
+  Result<std::optional<Event>> first = log_->next_for_gate(gate, 0);
   ASSERT_TRUE(first.is_ok());
   EXPECT_TRUE(first->has_value());
 }
@@ -469,38 +433,325 @@ TEST_F(FaceLogTest, ConcurrentEnrollmentsOfOneTicketLeaveOneEvent) {
   EXPECT_EQ(image_rows(), 1);
 }
 
-// A Store whose every operation fails, to see failures come through.
-class BrokenStore final : public store::Store {
- public:
-  Status write(const std::function<Status(store::Transaction&)>&) override {
-    return broken();
-  }
-  Result<std::optional<Event>> next_for_gate(std::string_view,
-                                             int32_t) override {
-    return broken();
-  }
-  Result<std::optional<Event>> latest(std::string_view) override {
-    return broken();
-  }
-  Result<std::vector<Event>> live_faces(std::string_view, size_t) override {
-    return broken();
-  }
-  Result<int32_t> last_index() override { return broken(); }
-  Status check() override { return broken(); }
+// Today's date, for options.today: 2026-06-15.
+int32_t june_15() {
+  return 20260615;
+}
 
- private:
-  static Status broken() { return Status(ErrorCode::kStorage, "disk gone"); }
-};
+TEST_F(FaceLogTest, RefusesAnEndDateBeforeToday) {
+  FaceLog log(*store_, limited(june_15));
+  Enrollment ended = enrollment("T1", "0001", jpeg("a"));
+  ended.valid_from = "20260101";
+  ended.valid_until = "20260614";
+  Enrollment ends_today = ended;
+  ends_today.valid_until = "20260615";
+
+  Result<Appended> refused = log.enroll(ended);
+  Result<Appended> accepted = log.enroll(ends_today);
+
+  EXPECT_EQ(refused.status().code(), ErrorCode::kBadDates);
+  EXPECT_NE(refused.status().detail().find("20260614"), std::string::npos)
+      << refused.status().detail();
+  ASSERT_TRUE(accepted.is_ok()) << accepted.status().to_string();
+  EXPECT_EQ(last_index(), accepted->index);  // the refusal appended nothing
+}
+
+TEST_F(FaceLogTest, TodayIsJudgedWithTheDatesBeforeLaterFields) {
+  FaceLog log(*store_, limited(june_15));
+  Enrollment e = enrollment("T1", "0001", "GIF89a");
+  e.valid_until = "20260101";
+
+  EXPECT_EQ(log.enroll(e).status().code(), ErrorCode::kBadDates);
+}
+
+TEST_F(FaceLogTest, WithoutTodayAnyEndDateIsAccepted) {
+  Enrollment e = enrollment("T1", "0001", jpeg("a"));
+  e.valid_from = "19990101";
+  e.valid_until = "19991231";
+
+  EXPECT_TRUE(enroll(e).appended);
+}
+
+TEST_F(FaceLogTest, SitesAreCheckedSortedAndDeduplicated) {
+  Enrollment e = enrollment("T1", "0001", jpeg("a"));
+  e.sites = {"north", "East-1", "north", "a.b_c"};
+  enroll(e);
+
+  Result<Event> face = log_->face("T1");
+
+  ASSERT_TRUE(face.is_ok()) << face.status().to_string();
+  EXPECT_EQ(face->sites,
+            (std::vector<std::string>{"East-1", "a.b_c", "north"}));
+}
+
+TEST_F(FaceLogTest, EnrollRefusesAnInvalidSite) {
+  const std::vector<std::string> bad = {"", "two words", std::string(33, 's'),
+                                        "北门", "a/b"};
+  for (const std::string& site : bad) {
+    SCOPED_TRACE(site);
+    Enrollment e = enrollment("T1", "0001", jpeg("a"));
+    e.sites = {"north", site};
+
+    EXPECT_EQ(log_->enroll(e).status().code(), ErrorCode::kBadSite);
+  }
+  EXPECT_EQ(last_index(), 0);
+
+  Enrollment longest = enrollment("T1", "0001", jpeg("a"));
+  longest.sites = {std::string(32, 's')};
+  EXPECT_TRUE(enroll(longest).appended);
+}
+
+TEST_F(FaceLogTest, RepeatComparesTheSetOfSites) {
+  Enrollment e = enrollment("T1", "0001", jpeg("a"));
+  e.sites = {"b", "a"};
+  const Appended first = enroll(e);
+  e.sites = {"a", "b", "a"};
+  const Appended same = enroll(e);
+  e.sites = {"a"};
+  const Appended fewer = enroll(e);
+  e.sites = {};
+  const Appended everywhere = enroll(e);
+
+  EXPECT_FALSE(same.appended);
+  EXPECT_EQ(same.index, first.index);
+  EXPECT_TRUE(fewer.appended);
+  EXPECT_EQ(fewer.kind, EventKind::kReplaced);
+  EXPECT_TRUE(everywhere.appended);
+  EXPECT_GT(everywhere.index, fewer.index);
+}
+
+TEST_F(FaceLogTest, SitesDecideWhichGatesReceiveAFace) {
+  Enrollment north = enrollment("N1", "", jpeg("n"));
+  north.sites = {"north"};
+  Enrollment south = enrollment("S1", "", jpeg("s"));
+  south.sites = {"south"};
+  enroll(north);
+  enroll(enrollment("E1", "", jpeg("e")));  // every gate
+  enroll(south);
+
+  EXPECT_EQ(tickets_of(walk(GateView{"0001", "north", 0})),
+            (std::vector<std::string>{"N1", "E1"}));
+  EXPECT_EQ(tickets_of(walk(GateView{"0002", "south", 0})),
+            (std::vector<std::string>{"E1", "S1"}));
+  EXPECT_EQ(tickets_of(walk(GateView{"0003", "", 0})),
+            (std::vector<std::string>{"E1"}));
+}
+
+TEST_F(FaceLogTest, MovingAFaceToAnotherSiteRemovesItFromTheFirst) {
+  Enrollment face = enrollment("T1", "", jpeg("a"));
+  face.sites = {"north"};
+  const Appended first = enroll(face);
+  const GateView north{"0001", "north", 0};
+  ASSERT_EQ(walk(north).size(), 1u);
+
+  face.sites = {"south"};
+  const Appended moved = enroll(face);
+
+  std::vector<Event> at_north = walk(north, first.index);
+  ASSERT_EQ(at_north.size(), 1u);
+  EXPECT_EQ(at_north[0].index, moved.index);
+  EXPECT_EQ(at_north[0].kind, EventKind::kRemoved);
+  EXPECT_TRUE(at_north[0].image.empty());
+  std::vector<Event> at_south = walk(GateView{"0002", "south", 0});
+  ASSERT_EQ(at_south.size(), 1u);
+  EXPECT_EQ(at_south[0].kind, EventKind::kReplaced);
+  EXPECT_EQ(at_south[0].image, jpeg("a"));
+}
+
+TEST_F(FaceLogTest, EnrollBatchReportsEachOutcomeInOrder) {
+  WrappedStore counted(*store_);
+  FaceLog log(counted, limited());
+  const std::vector<Enrollment> batch = {
+      enrollment("T1", "0001", jpeg("a")),
+      enrollment("bad code", "0001", jpeg("x")),
+      enrollment("T2", "0002", jpeg("b")),
+      enrollment("T1", "0001", jpeg("a")),  // repeats the first
+      enrollment("T1", "0001", jpeg("c")),  // replaces it
+      enrollment("T3", "0001", "GIF89a"),
+  };
+
+  std::vector<Result<Appended>> outcomes;
+  Status status = log.enroll_batch(batch, &outcomes);
+
+  ASSERT_TRUE(status.is_ok()) << status.to_string();
+  EXPECT_EQ(counted.writes, 1);
+  ASSERT_EQ(outcomes.size(), batch.size());
+  ASSERT_TRUE(outcomes[0].is_ok());
+  EXPECT_EQ(outcomes[0]->kind, EventKind::kNew);
+  EXPECT_TRUE(outcomes[0]->appended);
+  EXPECT_EQ(outcomes[1].status().code(), ErrorCode::kBadTicketCode);
+  ASSERT_TRUE(outcomes[2].is_ok());
+  EXPECT_EQ(outcomes[2]->kind, EventKind::kNew);
+  ASSERT_TRUE(outcomes[3].is_ok());
+  EXPECT_FALSE(outcomes[3]->appended);
+  EXPECT_EQ(outcomes[3]->index, outcomes[0]->index);
+  ASSERT_TRUE(outcomes[4].is_ok());
+  EXPECT_EQ(outcomes[4]->kind, EventKind::kReplaced);
+  EXPECT_GT(outcomes[4]->index, outcomes[2]->index);
+  EXPECT_EQ(outcomes[5].status().code(), ErrorCode::kBadImage);
+
+  EXPECT_EQ(last_index(), outcomes[4]->index);
+  EXPECT_EQ(tickets_of(walk("0009")), (std::vector<std::string>{"T2", "T1"}));
+  EXPECT_EQ(image_rows(), 2);
+}
+
+TEST_F(FaceLogTest, EnrollBatchStorageFailureLeavesNothing) {
+  enroll(enrollment("T0", "0001", jpeg("0")));
+  const int32_t before = last_index();
+  WrappedStore failing(*store_);
+  failing.fail_at_append = 3;
+  FaceLog log(failing, limited());
+  const std::vector<Enrollment> batch = {
+      enrollment("T1", "0001", jpeg("a")),
+      enrollment("T0", "0001", jpeg("new")),
+      enrollment("T2", "0001", jpeg("b")),
+      enrollment("T3", "0001", jpeg("c")),
+  };
+
+  std::vector<Result<Appended>> outcomes;
+  Status status = log.enroll_batch(batch, &outcomes);
+
+  EXPECT_EQ(status.code(), ErrorCode::kStorage);
+  EXPECT_TRUE(outcomes.empty());
+  EXPECT_EQ(failing.appends, 3);  // it stopped at the failure
+  EXPECT_EQ(last_index(), before);
+  EXPECT_EQ(live_tickets(), (std::vector<std::string>{"T0"}));
+  Result<Event> t0 = log_->face("T0");
+  ASSERT_TRUE(t0.is_ok());
+  EXPECT_EQ(t0->image_sha256, store::image_sha256(jpeg("0")));
+}
+
+// Enrolls `ticket` ending on `until` (yyyyMMdd).
+Enrollment ending(const std::string& ticket, const std::string& until) {
+  Enrollment e = enrollment(ticket, "0001", jpeg(ticket));
+  e.valid_until = until;
+  return e;
+}
+
+TEST_F(FaceLogTest, ExpireRemovesFacesEndingBeforeToday) {
+  const Appended past = enroll(ending("PAST", "20260110"));
+  enroll(ending("TODAY", "20260111"));
+  enroll(ending("LATER", "20260112"));
+  enroll(ending("GONE", "20260101"));
+  revoke("GONE");
+  const int32_t before = last_index();
+
+  Result<size_t> expired = log_->expire(20260111);
+
+  ASSERT_TRUE(expired.is_ok()) << expired.status().to_string();
+  EXPECT_EQ(*expired, 1u);
+  EXPECT_EQ(live_tickets(), (std::vector<std::string>{"LATER", "TODAY"}));
+  EXPECT_EQ(image_rows(), 2);
+
+  // Gates learn it as they learn a revocation.
+  std::vector<Event> received = walk("0009", before);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(received[0].kind, EventKind::kRemoved);
+  EXPECT_EQ(received[0].ticket_code, "PAST");
+  EXPECT_EQ(received[0].valid_until, 20260110);
+  EXPECT_GT(received[0].index, past.index);
+
+  Result<size_t> again = log_->expire(20260111);
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(*again, 0u);
+  EXPECT_EQ(last_index(), received[0].index);
+}
+
+TEST_F(FaceLogTest, ExpireWorksInTransactionsOfAFewHundred) {
+  constexpr int kFaces = 1201;
+  std::vector<Enrollment> batch;
+  for (int i = 0; i < kFaces; ++i) {
+    batch.push_back(ending("X" + std::to_string(i), "20260110"));
+  }
+  batch.push_back(ending("KEEP", "20260111"));
+  std::vector<Result<Appended>> outcomes;
+  ASSERT_TRUE(log_->enroll_batch(batch, &outcomes).is_ok());
+  WrappedStore counted(*store_);
+  FaceLog log(counted, limited());
+
+  Result<size_t> expired = log.expire(20260111);
+
+  ASSERT_TRUE(expired.is_ok()) << expired.status().to_string();
+  EXPECT_EQ(*expired, static_cast<size_t>(kFaces));
+  EXPECT_GE(counted.writes, 2);  // not one transaction for all
+  EXPECT_LE(counted.writes, 6);  // nor one per face
+  EXPECT_EQ(live_tickets(), (std::vector<std::string>{"KEEP"}));
+  EXPECT_EQ(image_rows(), 1);
+}
+
+TEST_F(FaceLogTest, ExpirePageScansLiveFacesInTicketOrder) {
+  enroll(ending("A", "20260110"));
+  enroll(ending("B", "20261231"));
+  enroll(ending("C", "20260101"));
+  enroll(ending("D", "20261231"));
+  enroll(ending("E", "20261231"));
+  enroll(ending("BB", "20260101"));
+  revoke("BB");  // not live: not scanned
+
+  Result<ScanPage> first = log_->expire_page("", 2, 20260111);
+  Result<ScanPage> second = log_->expire_page("B", 2, 20260111);
+  Result<ScanPage> last = log_->expire_page("D", 2, 20260111);
+  Result<ScanPage> past_end = log_->expire_page("E", 2, 20260111);
+
+  ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+  EXPECT_EQ(first->scanned, 2u);
+  EXPECT_EQ(first->expired, 1u);
+  EXPECT_EQ(first->last_ticket, "B");
+  EXPECT_TRUE(first->has_more);
+  ASSERT_TRUE(second.is_ok());
+  EXPECT_EQ(second->scanned, 2u);
+  EXPECT_EQ(second->expired, 1u);
+  EXPECT_EQ(second->last_ticket, "D");
+  EXPECT_TRUE(second->has_more);
+  ASSERT_TRUE(last.is_ok());
+  EXPECT_EQ(last->scanned, 1u);
+  EXPECT_EQ(last->expired, 0u);
+  EXPECT_EQ(last->last_ticket, "E");
+  EXPECT_FALSE(last->has_more);
+  ASSERT_TRUE(past_end.is_ok());
+  EXPECT_EQ(past_end->scanned, 0u);
+  EXPECT_EQ(past_end->last_ticket, "");
+  EXPECT_FALSE(past_end->has_more);
+  EXPECT_EQ(live_tickets(), (std::vector<std::string>{"B", "D", "E"}));
+}
+
+TEST_F(FaceLogTest, ExpirePageThatEndsExactlyAtTheLastFaceHasNoMore) {
+  enroll(ending("A", "20261231"));
+  enroll(ending("B", "20261231"));
+
+  Result<ScanPage> page = log_->expire_page("", 2, 20260111);
+
+  ASSERT_TRUE(page.is_ok());
+  EXPECT_EQ(page->scanned, 2u);
+  EXPECT_FALSE(page->has_more);
+}
+
+TEST_F(FaceLogTest, ExpirePageChecksItsArguments) {
+  EXPECT_EQ(log_->expire_page("", 0, 20260111).status().code(),
+            ErrorCode::kBadQuery);
+  EXPECT_EQ(log_->expire_page("", 1001, 20260111).status().code(),
+            ErrorCode::kBadQuery);
+  EXPECT_EQ(log_->expire_page("bad code", 50, 20260111).status().code(),
+            ErrorCode::kBadTicketCode);
+  EXPECT_TRUE(log_->expire_page("", 1000, 20260111).is_ok());
+}
 
 TEST(FaceLogStorageTest, StoreFailuresComeThroughUnchanged) {
-  BrokenStore broken;
-  FaceLog log(broken, FaceLogLimits{});
+  testing::BrokenStore broken;
+  FaceLog log(broken, FaceLogOptions{});
+  const std::vector<Enrollment> batch = {enrollment("T1", "", jpeg("a"))};
+  std::vector<Result<Appended>> outcomes;
 
   EXPECT_EQ(log.enroll(enrollment("T1", "", jpeg("a"))).status().code(),
             ErrorCode::kStorage);
+  EXPECT_EQ(log.enroll_batch(batch, &outcomes).code(), ErrorCode::kStorage);
   EXPECT_EQ(log.revoke("T1").status().code(), ErrorCode::kStorage);
   EXPECT_EQ(log.face("T1").status().code(), ErrorCode::kStorage);
-  EXPECT_EQ(log.next_for_gate("0001", 0).status().code(), ErrorCode::kStorage);
+  EXPECT_EQ(log.next_for_gate(GateView{"0001", "", 0}, 0).status().code(),
+            ErrorCode::kStorage);
+  EXPECT_EQ(log.expire(20260101).status().code(), ErrorCode::kStorage);
+  EXPECT_EQ(log.expire_page("", 50, 20260101).status().code(),
+            ErrorCode::kStorage);
   EXPECT_EQ(log.live_faces("", 10).status().detail(), "disk gone");
 }
 

@@ -1,16 +1,19 @@
 // The field rules declared at the end of face_log.h: what a valid ticket
-// code, gate, date and image look like.
+// code, gate, site, date and image look like; and the plain-text rule of
+// plain_text.h.
 #include <array>
 #include <cstdint>
 #include <string>
 
 #include "sync/face_log.h"
+#include "sync/plain_text.h"
 
 namespace facesync::sync {
 
 namespace {
 
 constexpr size_t kMaxTicketCode = 32;
+constexpr size_t kMaxSite = 32;
 constexpr size_t kMaxGateCodePoints = 4;
 
 bool is_ticket_char(char c) {
@@ -96,6 +99,29 @@ Status check_ticket_code(std::string_view ticket_code) {
   if (valid) return Status::ok();
   return Status(ErrorCode::kBadTicketCode,
                 "ticket code must be 1 to 32 characters of A-Z a-z 0-9 - _ .");
+}
+
+Status check_site(std::string_view site) {
+  bool valid = !site.empty() && site.size() <= kMaxSite;
+  for (char c : site)
+    valid = valid && is_ticket_char(c);
+
+  if (valid) return Status::ok();
+  return Status(ErrorCode::kBadSite,
+                "site must be 1 to 32 characters of A-Z a-z 0-9 - _ .");
+}
+
+std::optional<size_t> count_plain_code_points(std::string_view text) {
+  size_t count = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    char32_t c = 0;
+    if (!next_code_point(text, &pos, &c) || is_control(c)) {
+      return std::nullopt;
+    }
+    ++count;
+  }
+  return count;
 }
 
 Status check_gate(std::string_view gate) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "sync/face_log.h"
+#include "sync/plain_text.h"
 
 namespace facesync::sync {
 namespace {
@@ -69,6 +70,36 @@ TEST(CheckGateTest, RejectsMalformedUtf8) {
        }) {
     EXPECT_EQ(check_gate(bad).code(), ErrorCode::kBadGateNum);
   }
+}
+
+TEST(CheckSiteTest, AcceptsOneTo32AllowedCharacters) {
+  EXPECT_TRUE(check_site("n").is_ok());
+  EXPECT_TRUE(check_site("North-Gate_1.a").is_ok());
+  EXPECT_TRUE(check_site(std::string(32, 's')).is_ok());
+}
+
+TEST(CheckSiteTest, RejectsEmptyTooLongAndOtherCharacters) {
+  for (const std::string& bad :
+       {std::string(), std::string(33, 's'), std::string("north gate"),
+        std::string("a/b"), std::string("北门"), std::string("n\n"),
+        std::string("n\0", 2)}) {
+    EXPECT_EQ(check_site(bad).code(), ErrorCode::kBadSite) << "'" << bad << "'";
+  }
+}
+
+TEST(CountPlainCodePointsTest, CountsCodePointsNotBytes) {
+  EXPECT_EQ(count_plain_code_points(""), 0u);
+  EXPECT_EQ(count_plain_code_points("East 1"), 6u);
+  EXPECT_EQ(count_plain_code_points("东门一号"), 4u);
+  EXPECT_EQ(count_plain_code_points("\xF0\x9F\x9A\xAA"), 1u);
+}
+
+TEST(CountPlainCodePointsTest, RefusesControlsAndMalformedText) {
+  EXPECT_EQ(count_plain_code_points("a\tb"), std::nullopt);
+  EXPECT_EQ(count_plain_code_points("a\x7F"), std::nullopt);
+  EXPECT_EQ(count_plain_code_points("a\xC2\x85"), std::nullopt);  // C1
+  EXPECT_EQ(count_plain_code_points("a\xC3"), std::nullopt);
+  EXPECT_EQ(count_plain_code_points("\xC0\xB1"), std::nullopt);  // overlong
 }
 
 TEST(ParseDateTest, ReturnsTheDateAsAnInteger) {

@@ -108,7 +108,10 @@ Status read_sites(const std::optional<element>& value,
   if (!value->is_array()) {
     return Status(ErrorCode::kBadSite, "sites is not an array");
   }
-  for (element site : value->get_array().value_unsafe()) {
+  // A named array: the result object of get_array() dies with the
+  // statement, so iterating its value_unsafe() directly would dangle.
+  simdjson::dom::array items = value->get_array().value_unsafe();
+  for (element site : items) {
     if (!site.is_string()) {
       return Status(ErrorCode::kBadSite, "a site is not a string");
     }

@@ -31,8 +31,8 @@ struct FaceUpload {
 // strict base64), kImageTooLarge (over `max_image_bytes`, judged before
 // decoding), kBadGateNum (not a string), kBadDates (missing or not a
 // string), kBadTemplateInfo (not an integer literal) and kBadSite (not an
-// array of strings) name the field at fault, checked in that order. Field values are checked further by
-// FaceLog.
+// array of strings) name the field at fault, checked in that order. Field
+// values are checked further by FaceLog.
 Result<FaceUpload> decode_face_upload(std::string_view json,
                                       size_t max_image_bytes);
 

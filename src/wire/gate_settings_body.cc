@@ -36,7 +36,10 @@ Status read_addresses(element value, std::vector<std::string>* out) {
   if (!value.is_array()) {
     return Status(ErrorCode::kBadGate, "addresses is not an array");
   }
-  for (element address : value.get_array().value_unsafe()) {
+  // A named array: the result object of get_array() dies with the
+  // statement, so iterating its value_unsafe() directly would dangle.
+  simdjson::dom::array items = value.get_array().value_unsafe();
+  for (element address : items) {
     if (!address.is_string()) {
       return Status(ErrorCode::kBadGate, "an address is not a string");
     }

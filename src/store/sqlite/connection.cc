@@ -98,6 +98,17 @@ Status Connection::exec(const char* sql, std::string_view operation) {
   return Status::ok();
 }
 
+Status Connection::run_cached(const char* sql, std::string_view operation) {
+  Result<Query> query = this->query(sql, operation);
+  if (!query.is_ok()) return query.status();
+
+  for (;;) {
+    const int rc = query->step();
+    if (rc == SQLITE_DONE) return Status::ok();
+    if (rc != SQLITE_ROW) return query->error(rc, operation);
+  }
+}
+
 Result<Query> Connection::query(const char* sql, std::string_view operation) {
   auto found = statements_.find(sql);
   if (found != statements_.end()) return Query(db_, found->second.get());

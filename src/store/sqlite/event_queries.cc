@@ -95,6 +95,56 @@ std::string digest_of(const Event& event) {
   return event.image_sha256;
 }
 
+// SQLite's LIMIT takes an int64; SIZE_MAX means no limit.
+int64_t sql_limit(size_t limit) {
+  const auto max_limit =
+      static_cast<size_t>(std::numeric_limits<int64_t>::max());
+  return static_cast<int64_t>(std::min(limit, max_limit));
+}
+
+// Steps a query that yields events without images, collecting them.
+Result<std::vector<Event>> read_events(Query& query,
+                                       std::string_view operation) {
+  std::vector<Event> events;
+  for (;;) {
+    const int rc = query.step();
+    if (rc == SQLITE_DONE) return events;
+    if (rc != SQLITE_ROW) return query.error(rc, operation);
+
+    Result<Event> event = read_event(query, false);
+    if (!event.is_ok()) return event.status();
+    events.push_back(std::move(event).value());
+  }
+}
+
+// Fills the sites of each event (read after the query that found them
+// ended, in the same read transaction).
+Status add_sites(Connection& db, std::vector<Event>& events) {
+  for (Event& event : events) {
+    Result<std::vector<std::string>> sites = select_sites(db, event.index);
+    if (!sites.is_ok()) return sites.status();
+    event.sites = std::move(sites).value();
+  }
+  return Status::ok();
+}
+
+Status insert_sites(Connection& db, int64_t index,
+                    const std::vector<std::string>& sites) {
+  const char* operation = "append: insert sites";
+  for (const std::string& site : sites) {
+    Result<Query> query =
+        db.query("INSERT INTO event_sites (recordindex, site) VALUES (?1, ?2)",
+                 operation);
+    if (!query.is_ok()) return query.status();
+
+    query->bind_int(1, index);
+    query->bind_text(2, site);
+    Status status = run(*query, operation);
+    if (!status.is_ok()) return status;
+  }
+  return Status::ok();
+}
+
 Status insert_image(Connection& db, int64_t index, std::string_view image) {
   const char* operation = "append: insert image";
   Result<Query> query = db.query(
@@ -120,10 +170,18 @@ Result<std::optional<Event>> select_latest(Connection& db,
   if (!query.is_ok()) return query.status();
 
   query->bind_text(1, ticket);
-  return read_optional_event(*query, false, operation);
+  Result<std::optional<Event>> latest =
+      read_optional_event(*query, false, operation);
+  if (!latest.is_ok() || !latest->has_value()) return latest;
+
+  Result<std::vector<std::string>> sites = select_sites(db, (*latest)->index);
+  if (!sites.is_ok()) return sites.status();
+  (*latest)->sites = std::move(sites).value();
+  return latest;
 }
 
-Result<int32_t> insert_event(Connection& db, const Event& event) {
+Result<int32_t> insert_event(Connection& db, const Event& event,
+                             const std::vector<std::string>& sites) {
   const char* operation = "append: insert event";
   Result<Query> query = db.query(
       "INSERT INTO events (kind, ticketcode, source_gate, valid_from,"
@@ -165,6 +223,8 @@ Result<int32_t> insert_event(Connection& db, const Event& event) {
     status = insert_image(db, index, event.image);
     if (!status.is_ok()) return status;
   }
+  status = insert_sites(db, index, sites);
+  if (!status.is_ok()) return status;
   return static_cast<int32_t>(index);
 }
 
@@ -180,24 +240,43 @@ Status delete_before(Connection& db, std::string_view ticket, int32_t index) {
   return run(*query, operation);
 }
 
-Result<std::optional<Event>> select_next_for_gate(Connection& db,
-                                                  std::string_view gate,
-                                                  int32_t after) {
-  const char* operation = "next_for_gate";
+Result<std::optional<Event>> select_event(Connection& db, int32_t index,
+                                          bool with_image) {
+  const char* operation = "next_for_gate: read event";
+  Result<Query> query =
+      with_image ? db.query(
+                       "SELECT e.recordindex, e.kind, e.ticketcode,"
+                       " e.source_gate, e.valid_from, e.valid_until,"
+                       " e.template_info, e.image_sha256, i.bytes"
+                       " FROM events AS e LEFT JOIN images AS i"
+                       " USING (recordindex) WHERE e.recordindex = ?1",
+                       operation)
+                 : db.query(
+                       "SELECT recordindex, kind, ticketcode, source_gate,"
+                       " valid_from, valid_until, template_info, image_sha256"
+                       " FROM events WHERE recordindex = ?1",
+                       operation);
+  if (!query.is_ok()) return query.status();
+
+  query->bind_int(1, index);
+  return read_optional_event(*query, with_image, operation);
+}
+
+Result<std::vector<std::string>> select_sites(Connection& db, int32_t index) {
+  const char* operation = "read sites";
   Result<Query> query = db.query(
-      "SELECT e.recordindex, e.kind, e.ticketcode, e.source_gate,"
-      " e.valid_from, e.valid_until, e.template_info, e.image_sha256,"
-      " i.bytes"
-      " FROM events AS e LEFT JOIN images AS i USING (recordindex)"
-      " WHERE e.recordindex > ?1"
-      " AND (e.kind = 3 OR e.source_gate IS NULL OR e.source_gate <> ?2)"
-      " ORDER BY e.recordindex LIMIT 1",
+      "SELECT site FROM event_sites WHERE recordindex = ?1 ORDER BY site",
       operation);
   if (!query.is_ok()) return query.status();
 
-  query->bind_int(1, after);
-  query->bind_text(2, gate);
-  return read_optional_event(*query, true, operation);
+  query->bind_int(1, index);
+  std::vector<std::string> sites;
+  for (;;) {
+    const int rc = query->step();
+    if (rc == SQLITE_DONE) return sites;
+    if (rc != SQLITE_ROW) return query->error(rc, operation);
+    sites.push_back(query->column_bytes(0));
+  }
 }
 
 Result<std::vector<Event>> select_live_faces(Connection& db,
@@ -215,20 +294,64 @@ Result<std::vector<Event>> select_live_faces(Connection& db,
       operation);
   if (!query.is_ok()) return query.status();
 
-  const auto max_limit =
-      static_cast<size_t>(std::numeric_limits<int64_t>::max());
   query->bind_text(1, after_ticket);
-  query->bind_int(2, static_cast<int64_t>(std::min(limit, max_limit)));
+  query->bind_int(2, sql_limit(limit));
+  Result<std::vector<Event>> faces = read_events(*query, operation);
+  if (!faces.is_ok()) return faces;
 
-  std::vector<Event> faces;
+  Status status = add_sites(db, *faces);
+  if (!status.is_ok()) return status;
+  return faces;
+}
+
+Result<std::vector<Event>> select_expired_faces(Connection& db, int32_t today,
+                                                size_t limit) {
+  // The partial index events_live_by_end makes this a range scan over the
+  // live events that ended; only the expired ones are then sorted.
+  const char* operation = "expired_faces";
+  Result<Query> query = db.query(
+      "SELECT e.recordindex, e.kind, e.ticketcode, e.source_gate,"
+      " e.valid_from, e.valid_until, e.template_info, e.image_sha256"
+      " FROM events AS e INDEXED BY events_live_by_end"
+      " WHERE e.kind <> 3 AND e.valid_until < ?1"
+      " AND e.recordindex = (SELECT max(n.recordindex) FROM events AS n"
+      "                      WHERE n.ticketcode = e.ticketcode)"
+      " ORDER BY e.recordindex LIMIT ?2",
+      operation);
+  if (!query.is_ok()) return query.status();
+
+  query->bind_int(1, today);
+  query->bind_int(2, sql_limit(limit));
+  Result<std::vector<Event>> faces = read_events(*query, operation);
+  if (!faces.is_ok()) return faces;
+
+  Status status = add_sites(db, *faces);
+  if (!status.is_ok()) return status;
+  return faces;
+}
+
+Result<std::vector<RemovalRef>> select_removals_below(Connection& db,
+                                                      int32_t below,
+                                                      size_t limit) {
+  const char* operation = "collect_tombstones: find removals";
+  Result<Query> query = db.query(
+      "SELECT recordindex, ticketcode FROM events INDEXED BY events_removals"
+      " WHERE kind = 3 AND recordindex < ?1 ORDER BY recordindex LIMIT ?2",
+      operation);
+  if (!query.is_ok()) return query.status();
+
+  query->bind_int(1, below);
+  query->bind_int(2, sql_limit(limit));
+  std::vector<RemovalRef> removals;
   for (;;) {
     const int rc = query->step();
-    if (rc == SQLITE_DONE) return faces;
+    if (rc == SQLITE_DONE) return removals;
     if (rc != SQLITE_ROW) return query->error(rc, operation);
 
-    Result<Event> face = read_event(*query, false);
-    if (!face.is_ok()) return face.status();
-    faces.push_back(std::move(face).value());
+    const int64_t index = query->column_int(0);
+    if (!in_range(index, 1, kMaxIndex))
+      return corrupt_row(index, "a bad index");
+    removals.push_back({static_cast<int32_t>(index), query->column_bytes(1)});
   }
 }
 
@@ -249,6 +372,27 @@ Result<int32_t> select_last_index(Connection& db) {
                       " is outside the record index range");
   }
   return static_cast<int32_t>(last);
+}
+
+Status raise_last_index(Connection& db, int32_t floor) {
+  // sqlite_sequence holds no row for events until the first append.
+  const char* operation = "raise_index_floor";
+  Result<Query> update = db.query(
+      "UPDATE sqlite_sequence SET seq = max(seq, ?1) WHERE name = 'events'",
+      operation);
+  if (!update.is_ok()) return update.status();
+  update->bind_int(1, floor);
+  Status status = run(*update, operation);
+  if (!status.is_ok()) return status;
+
+  Result<Query> insert = db.query(
+      "INSERT INTO sqlite_sequence (name, seq) SELECT 'events', ?1"
+      " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence"
+      "                   WHERE name = 'events')",
+      operation);
+  if (!insert.is_ok()) return insert.status();
+  insert->bind_int(1, floor);
+  return run(*insert, operation);
 }
 
 }  // namespace facesync::store::sqlite

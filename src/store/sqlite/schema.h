@@ -9,7 +9,7 @@
 namespace facesync::store::sqlite {
 
 // The version this build writes and reads.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Brings the database of `writer` up to kSchemaVersion in one write
 // transaction. kStorage when the file is newer than this build, or when a

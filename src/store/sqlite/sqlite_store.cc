@@ -3,9 +3,13 @@
 #include <mutex>
 #include <utility>
 
+#include "store/sqlite/compaction.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/event_queries.h"
+#include "store/sqlite/gate_queries.h"
+#include "store/sqlite/high_water.h"
 #include "store/sqlite/reader_pool.h"
+#include "store/sqlite/route_queries.h"
 #include "store/sqlite/schema.h"
 
 namespace facesync::store {
@@ -13,25 +17,50 @@ namespace facesync::store {
 namespace {
 
 using sqlite::Connection;
+using sqlite::IndexReservation;
 
 // How long a connection waits for another's lock before failing with
 // SQLITE_BUSY. Our own writes are serialised by a mutex, so only another
 // process (a backup, an operator's sqlite3 shell) makes anyone wait.
 constexpr int kBusyTimeoutMs = 5000;
 
+// How long a checkpoint waits for readers to leave the WAL. Our own reads
+// are short transactions; a reader that stays longer (a backup, a shell)
+// fails the checkpoint, which maintenance retries, instead of holding up
+// every write behind the writer mutex meanwhile.
+constexpr int kCheckpointWaitMs = 250;
+
 // Reader connections kept open between reads.
 constexpr size_t kMaxIdleReaders = 8;
 
-// The Transaction handed to Store::write's function. Lives on the stack of
-// write(), on the writer's thread, while the writer mutex is held.
+// Whether a write's commit is synced before write() returns.
+enum class Durability {
+  kSynced,  // synchronous=FULL: survives a power loss once committed
+  kLazy,    // synchronous=NORMAL: synced by a later write or checkpoint
+};
+
+// A live event that reaches a gate only as a removal, as the gate gets it.
+Event as_removal(Event event) {
+  if (is_live(event.kind)) event.source_gate.clear();
+  event.kind = EventKind::kRemoved;
+  event.image.clear();
+  event.image_sha256.clear();
+  event.sites.clear();
+  return event;
+}
+
+// The Transaction handed to Store::write's function, and the body of the
+// store's own writes. Lives on the stack of a write, on the writer's
+// thread, while the writer mutex is held.
 //
-// It remembers its first failure: write() then rolls back even when the
+// It remembers its first failure: the write then rolls back even when the
 // function ignored the failure and returned ok, and every later operation
 // fails, since SQLite may already have rolled the transaction back (after
 // SQLITE_FULL, say) and a statement run now would commit on its own.
 class SqliteTransaction final : public Transaction {
  public:
-  explicit SqliteTransaction(Connection& writer) : writer_(writer) {}
+  SqliteTransaction(Connection& writer, IndexReservation& reservation)
+      : writer_(writer), reservation_(reservation) {}
 
   Result<std::optional<Event>> latest(std::string_view ticket) override {
     if (Status status = usable(); !status.is_ok()) return status;
@@ -40,17 +69,72 @@ class SqliteTransaction final : public Transaction {
 
   Result<int32_t> append(const Event& event) override {
     if (Status status = usable(); !status.is_ok()) return status;
-    return keep(sqlite::insert_event(writer_, event));
+    return keep(append_routed(event));
   }
 
   Status erase_before(std::string_view ticket, int32_t index) override {
     if (Status status = usable(); !status.is_ok()) return status;
-    return keep(sqlite::delete_before(writer_, ticket, index));
+    return keep(sqlite::erase_ticket_before(writer_, ticket, index));
+  }
+
+  Status raise_index_floor(int32_t index) override {
+    if (Status status = usable(); !status.is_ok()) return status;
+    Status status = sqlite::raise_last_index(writer_, index);
+    if (status.is_ok() && index > 0) status = reservation_.cover(index);
+    return keep(status);
+  }
+
+  Status put_gate(const GateRecord& gate) override {
+    if (Status status = usable(); !status.is_ok()) return status;
+    return keep(sqlite::upsert_gate(writer_, gate));
+  }
+
+  Result<bool> delete_gate(std::string_view gatenum) override {
+    if (Status status = usable(); !status.is_ok()) return status;
+    return keep(sqlite::delete_gate(writer_, gatenum));
+  }
+
+  // The store's own writes, which the interface keeps off Transaction.
+  Result<TombstoneSweep> collect_tombstones(int32_t below, size_t limit) {
+    if (Status status = usable(); !status.is_ok()) return status;
+    return keep(sqlite::collect_removals(writer_, below, limit));
+  }
+
+  Status save_progress(const std::vector<GateRecord>& gates) {
+    for (const GateRecord& gate : gates) {
+      if (Status status = usable(); !status.is_ok()) return status;
+      Status status = keep(sqlite::update_progress(writer_, gate));
+      if (!status.is_ok()) return status;
+    }
+    return Status::ok();
+  }
+
+  // Raises the index counter to the high-water file's value (at open).
+  Status adopt_high_water() {
+    Result<int32_t> recorded = reservation_.recorded();
+    if (!recorded.is_ok()) return keep(recorded.status());
+    return keep(sqlite::raise_last_index(writer_, *recorded));
   }
 
   const Status& failure() const { return failure_; }
 
  private:
+  // The event row, then the high-water file (before the commit that makes
+  // the index visible), then the routes.
+  Result<int32_t> append_routed(const Event& event) {
+    Result<std::vector<std::string>> sites =
+        sqlite::normalize_sites(event.sites);
+    if (!sites.is_ok()) return sites.status();
+
+    Result<int32_t> index = sqlite::insert_event(writer_, event, *sites);
+    if (!index.is_ok()) return index;
+    Status status = reservation_.cover(*index);
+    if (status.is_ok())
+      status = sqlite::route_event(writer_, event, *sites, *index);
+    if (!status.is_ok()) return status;
+    return index;
+  }
+
   Status usable() {
     if (!failure_.is_ok()) return failure_;
     if (!writer_.in_transaction()) {
@@ -71,6 +155,7 @@ class SqliteTransaction final : public Transaction {
   }
 
   Connection& writer_;
+  IndexReservation& reservation_;
   Status failure_;
 };
 
@@ -90,22 +175,87 @@ class RollbackOnExit {
   Connection& writer_;
 };
 
+// Lowers the writer's synchronous setting for one lazy write and restores
+// FULL when the write ends. The setting is per connection and applies at
+// COMMIT. Lives on the stack of a write, under the writer mutex, which
+// keeps other writes out meanwhile.
+class LazySyncScope {
+ public:
+  LazySyncScope(Connection& writer, Durability durability)
+      : writer_(durability == Durability::kLazy ? &writer : nullptr) {}
+  ~LazySyncScope() {
+    if (writer_ != nullptr) {
+      writer_->run_cached("PRAGMA synchronous = FULL", "write: sync again");
+    }
+  }
+  LazySyncScope(const LazySyncScope&) = delete;
+  LazySyncScope& operator=(const LazySyncScope&) = delete;
+
+  Status begin() {
+    if (writer_ == nullptr) return Status::ok();
+    return writer_->run_cached("PRAGMA synchronous = NORMAL",
+                               "write: lazy sync");
+  }
+
+ private:
+  Connection* writer_;
+};
+
+// Holds one read transaction on a reader for the length of one Store
+// read, so that all its statements read the same committed snapshot (a
+// next_for_gate that saw two snapshots could pass over an event committed
+// between them). Ends it when it goes away. Lives on the stack of a read,
+// on the thread that holds the reader's lease.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Connection& reader) : reader_(reader) {}
+  ~ReadSnapshot() {
+    if (reader_.in_transaction()) {
+      reader_.run_cached("COMMIT", "read: end");
+    }
+    if (reader_.in_transaction()) reader_.exec("ROLLBACK", "read: end");
+  }
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+  Status begin() {
+    if (reader_.in_transaction()) reader_.exec("ROLLBACK", "read: reset");
+    return reader_.run_cached("BEGIN", "read: begin");
+  }
+
+ private:
+  Connection& reader_;
+};
+
 // The SQLite Store: one writer connection behind a mutex, and a pool of
 // reader connections. WAL lets the readers run while the writer writes;
-// each read is one statement, so it sees one committed snapshot. Created by
-// open_sqlite_store, owned by its caller; thread-safe.
+// each read runs in one read transaction, so it sees one committed
+// snapshot. Created by open_sqlite_store, owned by its caller; thread-safe.
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, std::unique_ptr<Connection> writer)
       : writer_(std::move(writer)),
-        readers_(path, kMaxIdleReaders, kBusyTimeoutMs) {}
+        readers_(path, kMaxIdleReaders, kBusyTimeoutMs),
+        reservation_(path + ".highwater") {}
 
-  Status write(const std::function<Status(Transaction&)>& fn) override;
+  // A clean close records the exact last index in the high-water file.
+  ~SqliteStore() override { settle_high_water(); }
 
-  Result<std::optional<Event>> next_for_gate(std::string_view gate,
+  Status write(const std::function<Status(Transaction&)>& fn) override {
+    return write_with(Durability::kSynced,
+                      [&](SqliteTransaction& tx) { return fn(tx); });
+  }
+
+  Result<std::optional<Event>> next_for_gate(const GateView& gate,
                                              int32_t after) override {
     return read<std::optional<Event>>([&](Connection& reader) {
-      return sqlite::select_next_for_gate(reader, gate, after);
+      return read_next_for_gate(reader, gate, after);
+    });
+  }
+
+  Result<int64_t> count_for_gate(const GateView& gate, int32_t after) override {
+    return read<int64_t>([&](Connection& reader) {
+      return sqlite::count_deliveries(reader, gate, after);
     });
   }
 
@@ -122,14 +272,55 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<Event>> expired_faces(int32_t today,
+                                           size_t limit) override {
+    return read<std::vector<Event>>([&](Connection& reader) {
+      return sqlite::select_expired_faces(reader, today, limit);
+    });
+  }
+
+  Result<TombstoneSweep> collect_tombstones(int32_t below,
+                                            size_t limit) override;
+
+  Result<std::vector<GateRecord>> gates() override {
+    return read<std::vector<GateRecord>>(
+        [](Connection& reader) { return sqlite::select_gates(reader); });
+  }
+
+  // Lazy: progress is advisory (see Store::save_progress); the next synced
+  // write or checkpoint makes it durable.
+  Status save_progress(const std::vector<GateRecord>& gates) override {
+    return write_with(Durability::kLazy, [&](SqliteTransaction& tx) {
+      return tx.save_progress(gates);
+    });
+  }
+
   Result<int32_t> last_index() override {
     return read<int32_t>(
         [](Connection& reader) { return sqlite::select_last_index(reader); });
   }
 
+  Status checkpoint() override;
+
   Status check() override;
 
+  // At open: later appends go above the high-water file's value.
+  Status adopt_high_water() {
+    return write_with(Durability::kSynced, [](SqliteTransaction& tx) {
+      return tx.adopt_high_water();
+    });
+  }
+
  private:
+  Status write_with(Durability durability,
+                    const std::function<Status(SqliteTransaction&)>& fn);
+
+  static Result<std::optional<Event>> read_next_for_gate(Connection& reader,
+                                                         const GateView& gate,
+                                                         int32_t after);
+
+  void settle_high_water();
+
   // A transaction still open from an earlier write whose ROLLBACK failed
   // (an I/O error) would make BEGIN fail for ever: retry the rollback.
   Status discard_leftover_transaction() {
@@ -137,37 +328,112 @@ class SqliteStore final : public Store {
     return writer_->exec("ROLLBACK", "write: roll back an earlier write");
   }
 
-  // Runs `fn` on a reader connection borrowed for the call.
+  // Runs `fn` on a reader connection borrowed for the call, in one read
+  // transaction.
   template <typename T, typename Fn>
   Result<T> read(Fn&& fn) {
     Result<sqlite::ReaderPool::Lease> lease = readers_.acquire();
     if (!lease.is_ok()) return lease.status();
+
+    ReadSnapshot snapshot(**lease);
+    Status status = snapshot.begin();
+    if (!status.is_ok()) return status;
     return fn(**lease);
   }
 
   std::mutex writer_mutex_;
   std::unique_ptr<Connection> writer_;  // guarded by writer_mutex_
   sqlite::ReaderPool readers_;
+  IndexReservation reservation_;  // guarded by writer_mutex_
 };
 
-Status SqliteStore::write(const std::function<Status(Transaction&)>& fn) {
+Status SqliteStore::write_with(
+    Durability durability,
+    const std::function<Status(SqliteTransaction&)>& fn) {
   std::lock_guard<std::mutex> lock(writer_mutex_);
   Status status = discard_leftover_transaction();
   if (!status.is_ok()) return status;
 
+  LazySyncScope sync(*writer_, durability);
+  status = sync.begin();
+  if (!status.is_ok()) return status;
+
   // IMMEDIATE takes the write lock now, so no statement inside can fail
   // with SQLITE_BUSY halfway (busy_timeout covers the wait for it here).
+  // Holding it, no other store can rewrite the high-water file, so what
+  // was cached of it is current again only once re-read.
   status = writer_->exec("BEGIN IMMEDIATE", "write: begin");
   if (!status.is_ok()) return status;
   RollbackOnExit rollback(*writer_);
+  reservation_.forget();
 
-  SqliteTransaction transaction(*writer_);
+  SqliteTransaction transaction(*writer_, reservation_);
   status = fn(transaction);
   if (status.is_ok()) status = transaction.failure();
   if (!status.is_ok()) return status;
 
   // synchronous=FULL: the WAL is synced before COMMIT returns.
   return writer_->exec("COMMIT", "write: commit");
+}
+
+Result<std::optional<Event>> SqliteStore::read_next_for_gate(
+    Connection& reader, const GateView& gate, int32_t after) {
+  Result<std::optional<sqlite::Delivery>> delivery =
+      sqlite::select_next_delivery(reader, gate, after);
+  if (!delivery.is_ok()) return delivery.status();
+  if (!delivery->has_value()) return std::optional<Event>();
+  const sqlite::Delivery& next = **delivery;
+
+  Result<std::optional<Event>> event =
+      sqlite::select_event(reader, next.index, !next.as_removal);
+  if (!event.is_ok()) return event;
+  if (!event->has_value()) {
+    return Status(ErrorCode::kStorage, "next_for_gate: event " +
+                                           std::to_string(next.index) +
+                                           " is routed but missing");
+  }
+  if (next.as_removal) return std::optional<Event>(as_removal(**event));
+
+  Result<std::vector<std::string>> sites =
+      sqlite::select_sites(reader, next.index);
+  if (!sites.is_ok()) return sites.status();
+  (*event)->sites = std::move(sites).value();
+  return event;
+}
+
+Result<TombstoneSweep> SqliteStore::collect_tombstones(int32_t below,
+                                                       size_t limit) {
+  TombstoneSweep sweep;
+  Status status = write_with(Durability::kSynced, [&](SqliteTransaction& tx) {
+    Result<TombstoneSweep> done = tx.collect_tombstones(below, limit);
+    if (!done.is_ok()) return done.status();
+    sweep = *done;
+    return Status::ok();
+  });
+  if (!status.is_ok()) return status;
+  return sweep;
+}
+
+Status SqliteStore::checkpoint() {
+  std::lock_guard<std::mutex> lock(writer_mutex_);
+  Status status = discard_leftover_transaction();
+  if (!status.is_ok()) return status;
+
+  // One row: busy (1 when a reader or writer kept it from finishing), the
+  // WAL's frames, the frames moved.
+  const char* operation = "checkpoint";
+  Result<sqlite::Query> query =
+      writer_->query("PRAGMA wal_checkpoint(TRUNCATE)", operation);
+  if (!query.is_ok()) return query.status();
+  writer_->set_busy_timeout(kCheckpointWaitMs);
+  const int rc = query->step();
+  writer_->set_busy_timeout(kBusyTimeoutMs);
+  if (rc != SQLITE_ROW) return query->error(rc, operation);
+  if (query->column_int(0) != 0) {
+    return Status(ErrorCode::kStorage,
+                  "checkpoint: could not complete, the database is busy");
+  }
+  return Status::ok();
 }
 
 Status SqliteStore::check() {
@@ -183,6 +449,18 @@ Status SqliteStore::check() {
   status = writer_->exec("BEGIN IMMEDIATE", "check: begin");
   if (!status.is_ok()) return status;
   return writer_->exec("ROLLBACK", "check: rollback");
+}
+
+void SqliteStore::settle_high_water() {
+  // Under the write lock, so no other store issues an index meanwhile. A
+  // failure leaves the reserved value in the file, which is safe.
+  std::lock_guard<std::mutex> lock(writer_mutex_);
+  if (!discard_leftover_transaction().is_ok()) return;
+  if (!writer_->exec("BEGIN IMMEDIATE", "close: begin").is_ok()) return;
+
+  Result<int32_t> last = sqlite::select_last_index(*writer_);
+  if (last.is_ok()) reservation_.settle(*last);
+  writer_->exec("ROLLBACK", "close: rollback");
 }
 
 // The writer's per-connection settings. journal_mode is kept in the file;
@@ -221,7 +499,8 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   if (!status.is_ok()) return status;
 
   auto store = std::make_unique<SqliteStore>(path, std::move(writer).value());
-  status = store->check();  // also proves a reader connection opens
+  status = store->adopt_high_water();
+  if (status.is_ok()) status = store->check();  // also opens a reader
   if (!status.is_ok()) return status;
   return std::unique_ptr<Store>(std::move(store));
 }

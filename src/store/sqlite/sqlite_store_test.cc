@@ -7,13 +7,20 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "base/temp_dir.h"
+#include "store/store_test_helpers.h"
 #include "store/store_test_suite.h"
 
 namespace facesync::store {
@@ -84,6 +91,12 @@ class SqliteStoreTest : public ::testing::Test {
 
   Result<int32_t> append(const std::string& ticket, const std::string& image,
                          EventKind kind = EventKind::kNew) {
+    return append_to(*store_, ticket, image, kind);
+  }
+
+  static Result<int32_t> append_to(Store& store, const std::string& ticket,
+                                   const std::string& image,
+                                   EventKind kind = EventKind::kNew) {
     Event event;
     event.kind = kind;
     event.ticket_code = ticket;
@@ -91,7 +104,7 @@ class SqliteStoreTest : public ::testing::Test {
     event.valid_from = 20260101;
     event.valid_until = 20261231;
     int32_t index = 0;
-    Status status = store_->write([&](Transaction& tx) {
+    Status status = store.write([&](Transaction& tx) {
       Result<int32_t> appended = tx.append(event);
       if (appended.is_ok()) index = *appended;
       return appended.is_ok() ? Status::ok() : appended.status();
@@ -109,7 +122,7 @@ TEST_F(SqliteStoreTest, UsesWalAndRecordsTheSchemaVersion) {
   RawDb raw(path_);
 
   EXPECT_EQ(raw.value("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(raw.value("PRAGMA user_version"), "1");
+  EXPECT_EQ(raw.value("PRAGMA user_version"), "2");
   EXPECT_EQ(raw.value("SELECT count(*) FROM sqlite_master WHERE name IN"
                       " ('events', 'images', 'events_by_ticket')"),
             "3");
@@ -257,7 +270,8 @@ TEST_F(SqliteStoreTest, ReportsCorruptionAsStorageFailure) {
   Result<std::unique_ptr<Store>> opened = open_sqlite_store(path_);
   ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
 
-  Result<std::optional<Event>> read = (*opened)->next_for_gate("g1", 0);
+  Result<std::optional<Event>> read =
+      (*opened)->next_for_gate(GateView{"g1", "", 0}, 0);
 
   ASSERT_FALSE(read.is_ok());
   EXPECT_EQ(read.status().code(), ErrorCode::kStorage);
@@ -311,6 +325,298 @@ TEST_F(SqliteStoreTest, AFullDiskFailsTheWriteAndLeavesTheStoreUsable) {
   EXPECT_GT(*after, *before);
   EXPECT_TRUE(store_->check().is_ok());
   EXPECT_EQ(RawDb(path_).value("PRAGMA integrity_check"), "ok");
+}
+
+// The layout of schema version 1 as released, to make the files that
+// version wrote. Kept here, apart from schema.cc, so that a change to the
+// released migration shows up as a failing test.
+constexpr char kVersion1Sql[] = R"sql(
+  CREATE TABLE events (
+    recordindex INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),
+    ticketcode TEXT NOT NULL,
+    source_gate TEXT CHECK (source_gate <> ''),
+    valid_from INTEGER NOT NULL,
+    valid_until INTEGER NOT NULL,
+    template_info INTEGER NOT NULL CHECK (template_info BETWEEN 0 AND 255),
+    image_sha256 BLOB CHECK (length(image_sha256) = 32)
+  ) STRICT;
+  CREATE INDEX events_by_ticket ON events (ticketcode);
+  CREATE TABLE images (
+    recordindex INTEGER PRIMARY KEY
+      REFERENCES events (recordindex) ON DELETE CASCADE,
+    bytes BLOB NOT NULL
+  ) STRICT;
+  PRAGMA user_version = 1;
+)sql";
+
+// Adds an event to a version 1 file as version 1 did. kind 3 has no image.
+void add_v1_event(RawDb& raw, int index, int kind, const std::string& ticket,
+                  const std::string& gate) {
+  const std::string source = gate.empty() ? "NULL" : "'" + gate + "'";
+  const std::string digest = kind == 3 ? "NULL" : "zeroblob(32)";
+  raw.exec("INSERT INTO events VALUES (" + std::to_string(index) + ", " +
+           std::to_string(kind) + ", '" + ticket + "', " + source +
+           ", 20260101, 20261231, 7, " + digest + ")");
+  if (kind != 3) {
+    raw.exec("INSERT INTO images VALUES (" + std::to_string(index) +
+             ", CAST('image of " + ticket + "' AS BLOB))");
+  }
+}
+
+TEST_F(SqliteStoreTest, MigratesAVersion1FileAndRoutesItsEventsToEveryGate) {
+  store_.reset();
+  const std::string path = dir_.file("v1.db");
+  {
+    RawDb raw(path);
+    raw.exec("PRAGMA journal_mode = WAL");
+    raw.exec(kVersion1Sql);
+    add_v1_event(raw, 1, 1, "T1", "g1");
+    add_v1_event(raw, 2, 1, "T2", "g1");
+    add_v1_event(raw, 5, 2, "T3", "g2");  // 3 and 4 were compacted away
+    add_v1_event(raw, 6, 1, "T4", "g1");
+    add_v1_event(raw, 7, 3, "T5", "");
+    add_v1_event(raw, 8, 1, "T6", "");
+    add_v1_event(raw, 9, 1, "T7", "g1");
+    raw.exec("UPDATE sqlite_sequence SET seq = 12 WHERE name = 'events'");
+  }
+
+  Result<std::unique_ptr<Store>> opened = open_sqlite_store(path);
+
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  Store& store = **opened;
+  using test_helpers::walk;
+  EXPECT_EQ(walk(store, GateView{"g1", "", 0}),
+            (std::vector<int32_t>{5, 7, 8}));
+  EXPECT_EQ(walk(store, GateView{"g1", "A", 6}),
+            (std::vector<int32_t>{1, 2, 5, 6, 7, 8}));
+  EXPECT_EQ(walk(store, GateView{"g2", "A", 0}),
+            (std::vector<int32_t>{1, 2, 6, 7, 8, 9}));
+  EXPECT_EQ(test_helpers::count_for_gate(store, GateView{"g1", "", 0}), 3);
+  std::optional<Event> first =
+      test_helpers::next_for_gate(store, GateView{"g2", "", 0}, 0);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->image, "image of T1");
+  EXPECT_EQ(first->kind, EventKind::kNew);
+  EXPECT_EQ(*store.last_index(), 12);
+
+  // Runs of one gate's faces: g1's 1-2, g2's 5, g1's 6 and 9 (the removal
+  // 7 and the gateless face 8 lie between them, in no run).
+  RawDb raw(path);
+  EXPECT_EQ(raw.value("PRAGMA user_version"), "2");
+  EXPECT_EQ(raw.value("SELECT group_concat(first_index || '-' || last_index)"
+                      " FROM (SELECT * FROM runs ORDER BY first_index)"),
+            "1-2,5-5,6-6,9-9");
+  EXPECT_EQ(raw.value("SELECT count(*) FROM ticket_audiences"
+                      " WHERE audience = ''"),
+            "7");
+
+  // The old tickets were routed to every gate: moving one to site A
+  // sends every other gate a removal.
+  const int32_t moved = test_helpers::append_compacting(
+      store, test_helpers::for_sites(test_helpers::face("T6", ""), {"A"}));
+  EXPECT_EQ(moved, 13);
+  EXPECT_EQ(store.next_for_gate(GateView{"g3", "B", 0}, 9)->value().kind,
+            EventKind::kRemoved);
+  EXPECT_EQ(store.next_for_gate(GateView{"g3", "A", 0}, 9)->value().kind,
+            EventKind::kNew);
+}
+
+// A plain copy of a closed store's database file (no WAL left beside it).
+void copy_file(const std::string& from, const std::string& to) {
+  std::filesystem::copy_file(from, to,
+                             std::filesystem::copy_options::overwrite_existing);
+}
+
+// Puts an older copy back in place of the database, as an operator
+// restoring a backup would: without the newer WAL, keeping the high-water
+// file.
+void restore(const std::string& copy, const std::string& path) {
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  copy_file(copy, path);
+}
+
+TEST_F(SqliteStoreTest, ARestoredOlderCopyNeverIssuesAnIndexAgain) {
+  for (const char* ticket : {"T1", "T2", "T3"})
+    ASSERT_TRUE(append(ticket, "image").is_ok());
+  store_.reset();
+  copy_file(path_, dir_.file("backup.db"));
+  open();
+  int32_t newest = 0;
+  for (const char* ticket : {"T4", "T5", "T6", "T7"}) {
+    Result<int32_t> index = append(ticket, "image");
+    ASSERT_TRUE(index.is_ok());
+    newest = *index;
+  }
+  store_.reset();
+
+  restore(dir_.file("backup.db"), path_);
+  open();
+
+  EXPECT_EQ(*store_->last_index(), newest);
+  Result<int32_t> next = append("T8", "image");
+  ASSERT_TRUE(next.is_ok());
+  EXPECT_GT(*next, newest);
+  Result<std::optional<Event>> t4 = store_->latest("T4");
+  ASSERT_TRUE(t4.is_ok());
+  EXPECT_FALSE(t4->has_value());  // the copy's content, really restored
+}
+
+TEST_F(SqliteStoreTest, AfterACrashTheReservedIndexesAreSkipped) {
+  ASSERT_TRUE(append("T1", "image").is_ok());
+  store_.reset();
+  copy_file(path_, dir_.file("backup.db"));
+
+  // A child process appends and dies without closing the store: the
+  // high-water file then holds the block it reserved, not the last index.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    Result<std::unique_ptr<Store>> opened = open_sqlite_store(path_);
+    if (!opened.is_ok()) _exit(1);
+    for (int i = 0; i < 5; ++i) {
+      if (!append_to(**opened, "C" + std::to_string(i), "image").is_ok()) {
+        _exit(2);
+      }
+    }
+    _exit(0);
+  }
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0)
+      << "child status " << wait_status;
+  const int issued =
+      std::stoi(RawDb(path_).value("SELECT max(recordindex) FROM events"));
+  EXPECT_EQ(issued, 6);
+  std::ifstream high_water(path_ + ".highwater");
+  int32_t reserved = 0;
+  high_water >> reserved;
+  EXPECT_EQ(reserved, 1024);
+
+  restore(dir_.file("backup.db"), path_);
+  open();
+
+  Result<int32_t> next = append("T2", "image");
+  ASSERT_TRUE(next.is_ok());
+  EXPECT_GT(*next, issued);
+  EXPECT_EQ(*next, 1025);
+}
+
+TEST_F(SqliteStoreTest, ACleanCloseRecordsTheExactLastIndex) {
+  for (const char* ticket : {"T1", "T2"})
+    ASSERT_TRUE(append(ticket, "image").is_ok());
+  store_.reset();
+
+  std::ifstream high_water(path_ + ".highwater");
+  std::string text((std::istreambuf_iterator<char>(high_water)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "2\n");
+
+  open();
+  EXPECT_EQ(*store_->last_index(), 2);  // a restart skips no index
+}
+
+TEST_F(SqliteStoreTest, RefusesAHighWaterFileThatHoldsNoIndex) {
+  store_.reset();
+  std::ofstream(path_ + ".highwater") << "12ab\n";
+
+  Result<std::unique_ptr<Store>> opened = open_sqlite_store(path_);
+
+  ASSERT_FALSE(opened.is_ok());
+  EXPECT_EQ(opened.status().code(), ErrorCode::kStorage);
+  EXPECT_NE(opened.status().detail().find("high-water"), std::string::npos);
+}
+
+// The names of the files in `dir` whose bytes contain `pattern`.
+std::vector<std::string> files_containing(const std::filesystem::path& dir,
+                                          const std::string& pattern) {
+  std::vector<std::string> found;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream file(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(file)),
+                            std::istreambuf_iterator<char>());
+    if (bytes.find(pattern) != std::string::npos) {
+      found.push_back(entry.path().filename().string());
+    }
+  }
+  return found;
+}
+
+// 64 bytes that occur nowhere else.
+std::string unique_pattern(unsigned seed) {
+  std::mt19937 random(seed);
+  std::string pattern;
+  while (pattern.size() < 64)
+    pattern += static_cast<char>(random());
+  return pattern;
+}
+
+TEST_F(SqliteStoreTest, DeletedFacesLeaveNoBytesOnDiskAfterACheckpoint) {
+  // One face replaced, one revoked; the second image spans many pages.
+  const std::string replaced = unique_pattern(1);
+  const std::string revoked = unique_pattern(2);
+  std::string large(200000, '\x11');
+  large.replace(100000, revoked.size(), revoked);
+  ASSERT_TRUE(append("T1", "\xFF\xD8\xFF" + replaced).is_ok());
+  ASSERT_TRUE(append("T2", large).is_ok());
+  ASSERT_TRUE(store_->checkpoint().is_ok());  // into the database file
+  ASSERT_EQ(files_containing(dir_.path(), replaced).size(), 1u);
+
+  Result<int32_t> newer = append("T1", "another image");
+  Result<int32_t> gone = append("T2", "", EventKind::kRemoved);
+  ASSERT_TRUE(newer.is_ok() && gone.is_ok());
+  Status erased = store_->write([&](Transaction& tx) {
+    Status status = tx.erase_before("T1", *newer);
+    return status.is_ok() ? tx.erase_before("T2", *gone) : status;
+  });
+  ASSERT_TRUE(erased.is_ok()) << erased.to_string();
+  // Until the checkpoint the WAL still holds the pages of the inserts.
+  EXPECT_FALSE(files_containing(dir_.path(), replaced).empty());
+
+  Status checkpointed = store_->checkpoint();
+
+  ASSERT_TRUE(checkpointed.is_ok()) << checkpointed.to_string();
+  EXPECT_EQ(files_containing(dir_.path(), replaced),
+            std::vector<std::string>());
+  EXPECT_EQ(files_containing(dir_.path(), revoked), std::vector<std::string>());
+  EXPECT_EQ(std::filesystem::file_size(path_ + "-wal"), 0u);
+  EXPECT_EQ(files_containing(dir_.path(), "another image").size(), 1u);
+}
+
+TEST_F(SqliteStoreTest, CheckpointReportsAReaderThatKeepsItFromFinishing) {
+  ASSERT_TRUE(append("T1", "image").is_ok());
+  RawDb reader(path_);
+  reader.exec("BEGIN; SELECT count(*) FROM events;");  // holds a snapshot
+  ASSERT_TRUE(append("T2", "image").is_ok());
+
+  Status status = store_->checkpoint();
+
+  EXPECT_EQ(status.code(), ErrorCode::kStorage);
+  EXPECT_NE(status.detail().find("checkpoint"), std::string::npos);
+  reader.exec("COMMIT");
+  EXPECT_TRUE(store_->checkpoint().is_ok());
+}
+
+TEST_F(SqliteStoreTest, CompactionJoinsTheRunsItBringsTogether) {
+  using test_helpers::append_compacting;
+  using test_helpers::face;
+  for (const char* ticket : {"T1", "T2"})
+    append_compacting(*store_, face(ticket, "g1"));
+  append_compacting(*store_, face("T3", "g2"));
+  for (const char* ticket : {"T4", "T5"})
+    append_compacting(*store_, face(ticket, "g1"));
+  RawDb raw(path_);
+  const char* kRuns =
+      "SELECT group_concat(first_index || '-' || last_index)"
+      " FROM (SELECT * FROM runs ORDER BY first_index)";
+  EXPECT_EQ(raw.value(kRuns), "1-2,3-3,4-5");
+
+  append_compacting(*store_, face("T3", "g3"));  // deletes row 3
+
+  EXPECT_EQ(raw.value(kRuns), "1-5,6-6");
+  append_compacting(*store_, face("T6", "g3"));
+  EXPECT_EQ(raw.value(kRuns), "1-5,6-7");
 }
 
 }  // namespace
