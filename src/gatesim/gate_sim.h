@@ -28,7 +28,7 @@ struct GateSimOptions {
   std::string first_gate = "0001";
   int gates = 1;
   wire::Format format = wire::Format::kJson;
-  // Where gate-XXXX.state files are read and written; "" keeps no state
+  // Where gate-NNNN.state files are read and written; "" keeps no state
   // and starts every gate at 0.
   std::string state_dir;
   // The most records one gate applies in one run; nullopt: no limit.

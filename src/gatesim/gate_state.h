@@ -45,7 +45,7 @@ Status apply_record(const LegacyTag& record, std::string_view op_removed,
 // The lower-case hex SHA-256 of `bytes`.
 std::string sha256_hex(std::string_view bytes);
 
-// The state file of `gate` in `dir`: DIR/gate-XXXX.state.
+// The state file of `gate` in `dir`: DIR/gate-NNNN.state.
 std::string state_path(std::string_view dir, std::string_view gate);
 
 // Writes `state` to `path` durably and atomically: into a temporary file
