@@ -89,6 +89,35 @@ sigset_t block_stop_signals() {
   return signals;
 }
 
+// The access log `path` names: a file, "-" for stdout, "" for none.
+std::shared_ptr<spdlog::logger> open_access_log(const std::string& path) {
+  std::shared_ptr<spdlog::logger> log;
+  try {
+    if (path == "-") log = spdlog::stdout_logger_mt("access");
+    if (!path.empty() && path != "-") {
+      log = spdlog::basic_logger_mt("access", path);
+    }
+  } catch (const spdlog::spdlog_ex& e) {
+    fail("cannot open the access log: " + std::string(e.what()));
+  }
+  if (log) {
+    log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %v");
+    log->flush_on(spdlog::level::info);
+  }
+  return log;
+}
+
+// Creates `data` if needed and opens the database in it.
+std::unique_ptr<store::Store> open_store(const std::string& data,
+                                         const std::string& db_path) {
+  std::error_code ec;
+  std::filesystem::create_directories(data, ec);
+  if (ec) fail("cannot create " + data + ": " + ec.message());
+  auto store = store::open_sqlite_store(db_path);
+  if (!store.is_ok()) fail(store.status().to_string());
+  return std::move(store).value();
+}
+
 void run_serve(ServeOptions& options) {
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   if (!split_listen(options.listen, options.server)) {
@@ -108,43 +137,25 @@ void run_serve(ServeOptions& options) {
   options.server.idle_timeout =
       std::chrono::milliseconds(options.idle_timeout_ms);
 
-  if (options.access_log == "-") {
-    options.server.access_log = spdlog::stdout_logger_mt("access");
-  } else if (!options.access_log.empty()) {
-    try {
-      options.server.access_log =
-          spdlog::basic_logger_mt("access", options.access_log);
-    } catch (const spdlog::spdlog_ex& e) {
-      fail("cannot open the access log: " + std::string(e.what()));
-    }
-  }
-  if (options.server.access_log) {
-    options.server.access_log->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %v");
-    options.server.access_log->flush_on(spdlog::level::info);
-  }
-
-  std::error_code ec;
-  std::filesystem::create_directories(options.data, ec);
-  if (ec) fail("cannot create " + options.data + ": " + ec.message());
+  options.server.access_log = open_access_log(options.access_log);
   std::string db_path = (std::filesystem::path(options.data) / "facesync.db");
-  auto store = store::open_sqlite_store(db_path);
-  if (!store.is_ok()) fail(store.status().to_string());
+  auto store = open_store(options.data, db_path);
 
   auto today = [] { return sync::site_today(); };
-  sync::FaceLog log(**store,
+  sync::FaceLog log(*store,
                     sync::FaceLogOptions{options.api.max_image_bytes, today});
   sync::RegistryOptions registry_options;
   registry_options.strict = options.strict_gates;
   registry_options.max_offline =
       std::chrono::hours(24) * options.max_offline_days;
-  sync::GateRegistry registry(**store, registry_options,
+  sync::GateRegistry registry(*store, registry_options,
                               [] { return int64_t{::time(nullptr)}; });
   Status loaded = registry.load();
   if (!loaded.is_ok()) fail(loaded.to_string());
 
-  api::Router router(api::Services{log, registry, **store, today}, options.api);
+  api::Router router(api::Services{log, registry, *store, today}, options.api);
   sigset_t signals = block_stop_signals();
-  sync::Maintenance maintenance(log, registry, **store, maintenance_options);
+  sync::Maintenance maintenance(log, registry, *store, maintenance_options);
   http::Server server(options.server, router);
   Status started = server.start();
   if (!started.is_ok()) fail(started.to_string());
