@@ -23,6 +23,7 @@ int run_cli(int argc, char** argv) {
   add_gate_sim_command(app);
   add_gates_command(app);
   add_sweep_command(app);
+  add_import_command(app);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

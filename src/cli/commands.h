@@ -15,6 +15,7 @@ void add_revoke_command(CLI::App& app);    // enroll.cc
 void add_gate_sim_command(CLI::App& app);  // gate_sim_command.cc
 void add_gates_command(CLI::App& app);     // gates_command.cc
 void add_sweep_command(CLI::App& app);     // enroll.cc
+void add_import_command(CLI::App& app);    // import_command.cc
 
 // Parses argv and runs the chosen subcommand; returns the exit code.
 int run_cli(int argc, char** argv);
