@@ -38,6 +38,7 @@ struct ServeOptions {
   std::string time_zone = "Asia/Shanghai";
   std::string sweep_at = "03:00";
   bool strict_gates = false;
+  bool rebuild_own_faces = true;
   int max_offline_days = 30;
   int maintenance_seconds = 10;
 };
@@ -146,6 +147,7 @@ void run_serve(ServeOptions& options) {
                     sync::FaceLogOptions{options.api.max_image_bytes, today});
   sync::RegistryOptions registry_options;
   registry_options.strict = options.strict_gates;
+  registry_options.rebuild_own_faces = options.rebuild_own_faces;
   registry_options.max_offline =
       std::chrono::hours(24) * options.max_offline_days;
   sync::GateRegistry registry(*store, registry_options,

@@ -178,6 +178,16 @@ Status GateRegistry::load() {
 Result<Admitted> GateRegistry::admit(std::string_view gatenum,
                                      std::string_view address,
                                      int64_t reported) {
+  Result<Admitted> admitted = admit_gate(gatenum, address, reported);
+  if (admitted.is_ok() && !options_.rebuild_own_faces) {
+    admitted->own_until = 0;
+  }
+  return admitted;
+}
+
+Result<Admitted> GateRegistry::admit_gate(std::string_view gatenum,
+                                          std::string_view address,
+                                          int64_t reported) {
   Status status = check_gate(gatenum);
   if (status.is_ok()) status = check_reported(reported);
   if (!status.is_ok()) return status;

@@ -26,6 +26,10 @@ struct RegistryOptions {
   bool strict = false;
   // A gate silent for longer stops holding removals back.
   std::chrono::seconds max_offline = std::chrono::hours(24 * 30);
+  // A gate asking from 0 may have been wiped: it receives its own faces
+  // up to the newest index of that moment. False: a gate never receives
+  // the faces it collected (for gates that keep them across a reset).
+  bool rebuild_own_faces = true;
 };
 
 // What operators set on a gate (PUT /v2/gates/{gatenum}).
@@ -71,6 +75,8 @@ class GateRegistry {
   // it and restarts the gate from 0. Records the progress in memory.
   // kBadGateNum and kBadLastSuccessIndex for invalid arguments; a refused
   // request records nothing. Addresses are recorded, not enforced.
+  // With options.rebuild_own_faces false, own_until is always 0 in the
+  // answer (the record keeps it, for when the option is turned on).
   Result<Admitted> admit(std::string_view gatenum, std::string_view address,
                          int64_t reported);
 
@@ -97,6 +103,10 @@ class GateRegistry {
   Result<store::TombstoneSweep> collect_tombstones();
 
  private:
+  // admit() before the rebuild_own_faces option is applied.
+  Result<Admitted> admit_gate(std::string_view gatenum,
+                              std::string_view address, int64_t reported);
+
   // Decides an admission from memory alone when it needs no write: a
   // refusal, or a known gate's progress. `last` is the newest index as far
   // as the caller knows; `fresh` says it was just read from the store (a

@@ -192,6 +192,18 @@ TEST_F(GateRegistryTest, RebuildFromZeroGetsOwnFacesUpToTheNewestOnly) {
   EXPECT_EQ(tickets_of(later), (std::vector<std::string>{"E"}));
 }
 
+TEST_F(GateRegistryTest, WithoutRebuildAGateFromZeroSkipsItsOwnFaces) {
+  enroll("A", "0001");
+  enroll("B", "0002");
+  RegistryOptions options;
+  options.rebuild_own_faces = false;
+  auto registry = this->registry(options);
+
+  std::vector<Event> synced = sync_gate(*registry, "0001", 0);
+
+  EXPECT_EQ(tickets_of(synced), (std::vector<std::string>{"B"}));
+}
+
 TEST_F(GateRegistryTest, RepeatedRequestsFromZeroWriteOnlyWhenTheLogMoved) {
   WrappedStore counted(*store_);
   GateRegistry registry(counted, RegistryOptions{}, clock_.fn());
