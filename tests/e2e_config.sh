@@ -54,6 +54,14 @@ first_record() {
     python3 -c 'import json,sys; t=json.load(sys.stdin)["tag"]; print(t["op"], t["effdatebegin"])'
 }
 
+# hasdata when gate 0001, which collected T1, asks from 0.
+own_face() {
+  curl -s "http://127.0.0.1:$PORT/api/CheckTicket/FaceInfo/Sync" \
+    -H 'Content-Type: application/json' \
+    -d '{"gatenum":"0001","lastsuccessindex":0}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["tag"]["hasdata"])'
+}
+
 PORT=$(free_port)
 cat >"$WORK/facesync.toml" <<TOML
 [serve]
@@ -75,6 +83,12 @@ stop
 
 start --config "$WORK/facesync.toml" --op-new N
 check "a flag overrides the file" "$(first_record)" "N 2030-12-01"
+check "a gate from 0 receives its own face by default" "$(own_face)" "1"
+stop
+
+printf 'rebuild-own-faces = false\n' >>"$WORK/facesync.toml"
+start --config "$WORK/facesync.toml"
+check "rebuild-own-faces = false spares a gate its own face" "$(own_face)" "0"
 stop
 
 printf '[serve]\nlisten-typo = "x"\n' >"$WORK/bad.toml"

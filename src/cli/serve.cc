@@ -255,6 +255,11 @@ void add_serve_command(CLI::App& app) {
   serve->add_flag("--strict-gates", options->strict_gates,
                   "Only registered, enabled gates may sync");
   serve
+      ->add_option("--rebuild-own-faces", options->rebuild_own_faces,
+                   "A gate asking from 0 also receives the faces it "
+                   "collected (it may have been wiped): true or false")
+      ->capture_default_str();
+  serve
       ->add_option("--max-offline-days", options->max_offline_days,
                    "A gate silent longer stops holding removals back")
       ->capture_default_str()
