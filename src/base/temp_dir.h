@@ -14,7 +14,8 @@ namespace facesync {
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = "/tmp/facesync-test-XXXXXX";
+    // mkdtemp fills in the six trailing X characters.
+    std::string tmpl = "/tmp/facesync-test-" + std::string(6, 'X');
     if (mkdtemp(tmpl.data()) == nullptr) {
       throw std::runtime_error("mkdtemp failed");
     }

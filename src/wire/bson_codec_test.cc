@@ -16,6 +16,13 @@ namespace facesync::wire {
 namespace {
 
 using testutil::code_of;
+using testutil::DecodeCase;
+using testutil::expect_decoded;
+using testutil::kGate;
+using testutil::kIndex;
+using testutil::kMalformed;
+using testutil::kOk;
+using testutil::ScanCase;
 
 // A document built in a test, owned.
 class Document {
@@ -71,35 +78,11 @@ auto with_gate(Builder gate) {
 
 // ----- Decoding.
 
-struct DecodeCase {
-  const char* name;
-  std::string body;
-  ErrorCode code;
-  std::string gatenum = "";  // when code is kOk
-  int32_t index = 0;
-};
-
-// Names the case in failure messages instead of dumping its bytes.
-void PrintTo(const DecodeCase& c, std::ostream* os) {
-  *os << c.name;
-}
-
 class BsonDecodeTest : public ::testing::TestWithParam<DecodeCase> {};
 
 TEST_P(BsonDecodeTest, Decodes) {
-  const DecodeCase& c = GetParam();
-  const Result<SyncRequest> request = decode_bson_sync_request(c.body);
-  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
-  if (c.code == ErrorCode::kOk) {
-    EXPECT_EQ(request->gatenum, c.gatenum);
-    EXPECT_EQ(request->lastsuccessindex, c.index);
-  }
+  expect_decoded(GetParam(), decode_bson_sync_request(GetParam().body));
 }
-
-constexpr ErrorCode kOk = ErrorCode::kOk;
-constexpr ErrorCode kGate = ErrorCode::kBadGateNum;
-constexpr ErrorCode kIndex = ErrorCode::kBadLastSuccessIndex;
-constexpr ErrorCode kMalformed = ErrorCode::kMalformedBody;
 
 std::string plain_request() {
   return build([](bson_t* b) {
@@ -584,30 +567,10 @@ std::string scan_request(std::string gatenum, std::string firstlbsbh) {
   });
 }
 
-struct ScanCase {
-  const char* name;
-  std::string body;
-  ErrorCode code;
-  std::string gatenum = "";  // when code is kOk
-  std::string firstlbsbh = "";
-};
-
-// Names the case in failure messages instead of dumping its bytes.
-void PrintTo(const ScanCase& c, std::ostream* os) {
-  *os << c.name;
-}
-
 class BsonTotalScanDecodeTest : public ::testing::TestWithParam<ScanCase> {};
 
 TEST_P(BsonTotalScanDecodeTest, Decodes) {
-  const ScanCase& c = GetParam();
-  const Result<TotalScanRequest> request =
-      decode_bson_total_scan_request(c.body);
-  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
-  if (c.code == ErrorCode::kOk) {
-    EXPECT_EQ(request->gatenum, c.gatenum);
-    EXPECT_EQ(request->firstlbsbh, c.firstlbsbh);
-  }
+  expect_decoded(GetParam(), decode_bson_total_scan_request(GetParam().body));
 }
 
 INSTANTIATE_TEST_SUITE_P(

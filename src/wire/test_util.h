@@ -3,12 +3,16 @@
 #ifndef FACESYNC_WIRE_TEST_UTIL_H_
 #define FACESYNC_WIRE_TEST_UTIL_H_
 
+#include <gtest/gtest.h>
+
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <string_view>
 
 #include "base/status.h"
 #include "wire/sync_message.h"
+#include "wire/total_scan_message.h"
 
 namespace facesync {
 
@@ -27,6 +31,58 @@ ErrorCode code_of(const Result<T>& result) {
 
 inline ErrorCode code_of(const Status& status) {
   return status.code();
+}
+
+// ----- Table-driven decoding tests, shared by the four format codecs.
+
+inline constexpr ErrorCode kOk = ErrorCode::kOk;
+inline constexpr ErrorCode kGate = ErrorCode::kBadGateNum;
+inline constexpr ErrorCode kIndex = ErrorCode::kBadLastSuccessIndex;
+inline constexpr ErrorCode kMalformed = ErrorCode::kMalformedBody;
+
+// A sync request body and what decoding it must give.
+struct DecodeCase {
+  const char* name;
+  std::string body;
+  ErrorCode code;
+  std::string gatenum = "";  // when code is kOk
+  int32_t index = 0;
+};
+
+// A TotalScan request body and what decoding it must give.
+struct ScanCase {
+  const char* name;
+  std::string body;
+  ErrorCode code;
+  std::string gatenum = "";  // when code is kOk
+  std::string firstlbsbh = "";
+};
+
+// Names a case in failure messages instead of dumping its bytes.
+inline void PrintTo(const DecodeCase& c, std::ostream* os) {
+  *os << c.name;
+}
+inline void PrintTo(const ScanCase& c, std::ostream* os) {
+  *os << c.name;
+}
+
+// Checks a decoded request against its case.
+inline void expect_decoded(const DecodeCase& c,
+                           const Result<SyncRequest>& request) {
+  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
+  if (c.code == ErrorCode::kOk) {
+    EXPECT_EQ(request->gatenum, c.gatenum);
+    EXPECT_EQ(request->lastsuccessindex, c.index);
+  }
+}
+
+inline void expect_decoded(const ScanCase& c,
+                           const Result<TotalScanRequest>& request) {
+  ASSERT_EQ(code_of(request), c.code) << request.status().to_string();
+  if (c.code == ErrorCode::kOk) {
+    EXPECT_EQ(request->gatenum, c.gatenum);
+    EXPECT_EQ(request->firstlbsbh, c.firstlbsbh);
+  }
 }
 
 // The format's name, for failure messages.
