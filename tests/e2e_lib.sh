@@ -41,3 +41,36 @@ check() {
   shift
   if "$@"; then pass "$name"; else fail "$name"; fi
 }
+
+# start_server: serves WORK/data on a free loopback port (a random high one
+# without python3) in the background, setting PORT, URL and SERVER_PID, and
+# counts /healthz answering as a check; exits when it does not.
+start_server() {
+  if command -v python3 >/dev/null; then
+    PORT=$(python3 -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  else
+    PORT=$((20000 + RANDOM % 40000))
+  fi
+  URL="http://127.0.0.1:$PORT"
+  "$BINARY" serve --listen "127.0.0.1:$PORT" --data "$WORK/data" \
+    >"$WORK/serve.log" 2>&1 &
+  SERVER_PID=$!
+
+  up=false
+  for _ in $(seq 100); do
+    if curl -fsS "$URL/healthz" >/dev/null 2>&1; then
+      up=true
+      break
+    fi
+    sleep 0.1
+  done
+  if $up; then
+    pass "server answers /healthz"
+  else
+    fail "server answers /healthz"
+    cat "$WORK/serve.log"
+    echo "$PASSED passed, $FAILED failed"
+    exit 1
+  fi
+}
