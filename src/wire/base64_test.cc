@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sodium.h>
+
 #include <ostream>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "wire/test_util.h"
 
@@ -69,6 +73,38 @@ TEST(Base64Test, RoundTripsEveryByte) {
   const Result<std::string> decoded = base64_decode(text, kNoLimit);
   ASSERT_TRUE(decoded.is_ok());
   EXPECT_EQ(*decoded, bytes);
+}
+
+// libsodium's encoder, the reference the fast one must match.
+std::string sodium_base64(const std::string& bytes) {
+  const int variant = sodium_base64_VARIANT_ORIGINAL;
+  std::string text(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
+  sodium_bin2base64(text.data(), text.size(),
+                    reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), variant);
+  text.pop_back();  // its terminating NUL
+  return text;
+}
+
+TEST(Base64Test, MatchesLibsodiumAtEveryLengthAndOffset) {
+  std::mt19937 random(7);
+  std::string pool(16384 + 64, '\0');
+  for (char& c : pool)
+    c = static_cast<char>(random());
+
+  std::vector<size_t> sizes;
+  for (size_t size = 0; size <= 200; ++size)
+    sizes.push_back(size);
+  sizes.insert(sizes.end(), {4095, 4096, 4097, 16383, 16384});
+  for (size_t size : sizes) {
+    for (size_t offset : {0, 1, 7}) {
+      const std::string bytes = pool.substr(offset, size);
+      std::string text = "x";
+      base64_append(bytes, &text);
+      ASSERT_EQ(text, "x" + sodium_base64(bytes))
+          << "size " << size << " offset " << offset;
+    }
+  }
 }
 
 TEST(Base64Test, UsesTheStandardAlphabetNotUrlSafe) {
