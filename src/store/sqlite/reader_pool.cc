@@ -8,10 +8,12 @@ ReaderPool::Lease::~Lease() {
   if (connection_ != nullptr) pool_->give_back(std::move(connection_));
 }
 
-ReaderPool::ReaderPool(std::string path, size_t max_idle, int busy_timeout_ms)
+ReaderPool::ReaderPool(std::string path, size_t max_idle, int busy_timeout_ms,
+                       int64_t mmap_bytes)
     : path_(std::move(path)),
       max_idle_(max_idle),
-      busy_timeout_ms_(busy_timeout_ms) {}
+      busy_timeout_ms_(busy_timeout_ms),
+      mmap_bytes_(mmap_bytes) {}
 
 Result<ReaderPool::Lease> ReaderPool::acquire() {
   {
@@ -27,6 +29,10 @@ Result<ReaderPool::Lease> ReaderPool::acquire() {
   Result<std::unique_ptr<Connection>> opened =
       Connection::open(path_, Connection::Mode::kReader, busy_timeout_ms_);
   if (!opened.is_ok()) return opened.status();
+  // PRAGMA takes no bound parameters; the value is a number of ours.
+  const std::string mmap = "PRAGMA mmap_size = " + std::to_string(mmap_bytes_);
+  Status configured = (**opened).exec(mmap.c_str(), "open: reader mmap");
+  if (!configured.is_ok()) return configured;
   return Lease(this, std::move(opened).value());
 }
 

@@ -6,6 +6,7 @@
 #define FACESYNC_STORE_SQLITE_READER_POOL_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,7 +38,10 @@ class ReaderPool {
     std::unique_ptr<Connection> connection_;
   };
 
-  ReaderPool(std::string path, size_t max_idle, int busy_timeout_ms);
+  // `mmap_bytes`: how much of the file each connection maps into memory
+  // for reading (SQLite's mmap_size; 0 reads with pread only).
+  ReaderPool(std::string path, size_t max_idle, int busy_timeout_ms,
+             int64_t mmap_bytes);
   ReaderPool(const ReaderPool&) = delete;
   ReaderPool& operator=(const ReaderPool&) = delete;
 
@@ -50,6 +54,7 @@ class ReaderPool {
   const std::string path_;
   const size_t max_idle_;
   const int busy_timeout_ms_;
+  const int64_t mmap_bytes_;
 
   std::mutex mutex_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mutex_

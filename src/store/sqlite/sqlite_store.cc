@@ -233,9 +233,11 @@ class ReadSnapshot {
 // snapshot. Created by open_sqlite_store, owned by its caller; thread-safe.
 class SqliteStore final : public Store {
  public:
-  SqliteStore(const std::string& path, std::unique_ptr<Connection> writer)
+  SqliteStore(const std::string& path, std::unique_ptr<Connection> writer,
+              const SqliteOptions& options)
       : writer_(std::move(writer)),
-        readers_(path, kMaxIdleReaders, kBusyTimeoutMs),
+        readers_(path, kMaxIdleReaders, kBusyTimeoutMs,
+                 options.reader_mmap_bytes),
         reservation_(path + ".highwater") {}
 
   // A clean close records the exact last index in the high-water file.
@@ -489,7 +491,8 @@ Status configure_writer(Connection& writer) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
+                                                 SqliteOptions options) {
   Result<std::unique_ptr<Connection>> writer =
       Connection::open(path, Connection::Mode::kWriter, kBusyTimeoutMs);
   if (!writer.is_ok()) return writer.status();
@@ -498,7 +501,8 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   if (status.is_ok()) status = sqlite::migrate_schema(**writer);
   if (!status.is_ok()) return status;
 
-  auto store = std::make_unique<SqliteStore>(path, std::move(writer).value());
+  auto store =
+      std::make_unique<SqliteStore>(path, std::move(writer).value(), options);
   status = store->adopt_high_water();
   if (status.is_ok()) status = store->check();  // also opens a reader
   if (!status.is_ok()) return status;

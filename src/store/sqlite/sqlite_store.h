@@ -10,11 +10,20 @@
 
 namespace facesync::store {
 
+// How the SQLite store uses memory.
+struct SqliteOptions {
+  // The part of the file each reader maps into memory instead of reading
+  // it with pread (SQLite's mmap_size). Mapped pages are the kernel's page
+  // cache, counted in the process's resident size while they stay mapped.
+  int64_t reader_mmap_bytes = int64_t{256} << 20;
+};
+
 // Opens (creating if needed) the SQLite database at `path`, in WAL mode with
 // synchronous=FULL, and brings its schema up to date. The returned Store
 // owns one writer connection and a pool of reader connections; it is
 // thread-safe as Store promises.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
+                                                 SqliteOptions options = {});
 
 }  // namespace facesync::store
 
