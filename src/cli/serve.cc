@@ -39,8 +39,10 @@ struct ServeOptions {
   std::string sweep_at = "03:00";
   bool strict_gates = false;
   bool rebuild_own_faces = true;
+  bool restart_beyond_log = true;
   int max_offline_days = 30;
   int maintenance_seconds = 10;
+  int mmap_mb = 256;
 };
 
 // "HH:MM" into the maintenance options; false when it is not a time.
@@ -110,11 +112,14 @@ std::shared_ptr<spdlog::logger> open_access_log(const std::string& path) {
 
 // Creates `data` if needed and opens the database in it.
 std::unique_ptr<store::Store> open_store(const std::string& data,
-                                         const std::string& db_path) {
+                                         const std::string& db_path,
+                                         int mmap_mb) {
   std::error_code ec;
   std::filesystem::create_directories(data, ec);
   if (ec) fail("cannot create " + data + ": " + ec.message());
-  auto store = store::open_sqlite_store(db_path);
+  store::SqliteOptions sqlite;
+  sqlite.reader_mmap_bytes = int64_t{mmap_mb} << 20;
+  auto store = store::open_sqlite_store(db_path, sqlite);
   if (!store.is_ok()) fail(store.status().to_string());
   return std::move(store).value();
 }
@@ -140,7 +145,7 @@ void run_serve(ServeOptions& options) {
 
   options.server.access_log = open_access_log(options.access_log);
   std::string db_path = (std::filesystem::path(options.data) / "facesync.db");
-  auto store = open_store(options.data, db_path);
+  auto store = open_store(options.data, db_path, options.mmap_mb);
 
   auto today = [] { return sync::site_today(); };
   sync::FaceLog log(*store,
@@ -148,6 +153,7 @@ void run_serve(ServeOptions& options) {
   sync::RegistryOptions registry_options;
   registry_options.strict = options.strict_gates;
   registry_options.rebuild_own_faces = options.rebuild_own_faces;
+  registry_options.restart_beyond_log = options.restart_beyond_log;
   registry_options.max_offline =
       std::chrono::hours(24) * options.max_offline_days;
   sync::GateRegistry registry(*store, registry_options,
@@ -259,6 +265,17 @@ void add_serve_command(CLI::App& app) {
                    "A gate asking from 0 also receives the faces it "
                    "collected (it may have been wiped): true or false")
       ->capture_default_str();
+  serve
+      ->add_option("--restart-beyond-log", options->restart_beyond_log,
+                   "A gate reporting an index the log never issued "
+                   "restarts from 0; false: it is answered as caught up")
+      ->capture_default_str();
+  serve
+      ->add_option("--mmap-mb", options->mmap_mb,
+                   "Megabytes of the database each reader maps into memory "
+                   "(0: read with pread)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
   serve
       ->add_option("--max-offline-days", options->max_offline_days,
                    "A gate silent longer stops holding removals back")

@@ -98,15 +98,17 @@ bool is_active(const GateRecord& gate, int64_t now,
 // Puts one request that needs a write into the gate's record: a rebuild
 // from 0 (own faces up to `last`, the flag cleared), or a cursor beyond
 // `last` (flagged; indexes will start above it, and the gate restarts from
-// 0 with nothing of its own to skip below it); and the progress.
+// 0 with nothing of its own to skip below it, unless `restart` is false);
+// and the progress.
 void plan_admission(GateRecord* gate, std::string_view address,
-                    int64_t reported, int32_t last, int64_t now) {
+                    int64_t reported, int32_t last, int64_t now, bool restart) {
   const auto cursor = static_cast<int32_t>(reported);
-  if (reported > last) {
+  const bool beyond = reported > last;
+  if (beyond) {
     gate->needs_resync = true;
     gate->resync_reason = "reported index " + std::to_string(reported) +
                           " beyond the newest index " + std::to_string(last);
-    gate->own_until = cursor;
+    if (restart) gate->own_until = cursor;
   } else if (reported == 0) {
     gate->needs_resync = false;
     gate->resync_reason.clear();
@@ -115,13 +117,13 @@ void plan_admission(GateRecord* gate, std::string_view address,
 
   gate->last_seen = now;
   gate->last_address = std::string(address);
-  gate->cursor = reported > last ? 0 : cursor;
+  gate->cursor = beyond && restart ? 0 : cursor;
   ++gate->requests;
 }
 
 // Logs what a written admission did to the gate.
 void log_admission(const GateRecord& gate, bool known, int64_t reported,
-                   int32_t last) {
+                   int32_t last, bool restart) {
   if (!known) {
     spdlog::info("gates: gate {} registered from {}", gate.gatenum,
                  gate.last_address);
@@ -129,9 +131,9 @@ void log_admission(const GateRecord& gate, bool known, int64_t reported,
   if (reported > last) {
     spdlog::warn(
         "gates: gate {} reported index {} beyond the newest index {}; "
-        "indexes now start above it, the gate restarts from 0 and is "
-        "flagged for resync",
-        gate.gatenum, reported, last);
+        "indexes now start above it, the gate {} and is flagged for resync",
+        gate.gatenum, reported, last,
+        restart ? "restarts from 0" : "is answered as caught up");
   } else if (reported == 0) {
     spdlog::info(
         "gates: gate {} rebuilds from 0; its own faces up to record {} are "
@@ -263,19 +265,21 @@ Result<Admitted> GateRegistry::admit_writing(std::string_view gatenum,
   // The record with this request in it, written through; with the floor
   // raised when the gate reports an index the log never issued.
   const bool beyond = reported > *last;
-  plan_admission(&planned, address, reported, *last, now_());
+  const auto floor = static_cast<int32_t>(reported);
+  plan_admission(&planned, address, reported, *last, now_(),
+                 options_.restart_beyond_log);
   Status status = store_.write([&](Transaction& tx) {
     if (beyond) {
-      Status raised = tx.raise_index_floor(planned.own_until);
+      Status raised = tx.raise_index_floor(floor);
       if (!raised.is_ok()) return raised;
     }
     return tx.put_gate(planned);
   });
   if (!status.is_ok()) return status;
-  log_admission(planned, known, reported, *last);
+  log_admission(planned, known, reported, *last, options_.restart_beyond_log);
 
   std::lock_guard<std::mutex> lock(mutex_);
-  known_last_ = std::max(known_last_, planned.own_until);
+  if (beyond) known_last_ = std::max(known_last_, floor);
   auto [it, inserted] = gates_.try_emplace(planned.gatenum, planned);
   GateRecord& gate = it->second;
   if (inserted)

@@ -30,6 +30,10 @@ struct RegistryOptions {
   // up to the newest index of that moment. False: a gate never receives
   // the faces it collected (for gates that keep them across a reset).
   bool rebuild_own_faces = true;
+  // A gate reporting an index beyond the newest one the log issued
+  // restarts from 0. False: it is answered as caught up, as the original
+  // product did (its cursor stays; new indexes start above it either way).
+  bool restart_beyond_log = true;
 };
 
 // What operators set on a gate (PUT /v2/gates/{gatenum}).
@@ -43,7 +47,8 @@ struct GateSettings {
 
 // A sync request, admitted: the cursor to read from and the gate's view.
 struct Admitted {
-  int32_t cursor = 0;  // 0 when the reported one was beyond the log
+  // 0 when the reported one was beyond the log and the gate restarts.
+  int32_t cursor = 0;
   std::string gatenum;
   std::string site;
   int32_t own_until = 0;
@@ -72,7 +77,8 @@ class GateRegistry {
   // and receives its own faces up to today's newest index (written through,
   // and clears needs_resync); when `reported` is beyond the newest index
   // the log ever issued, logs it, flags the gate, raises the index floor to
-  // it and restarts the gate from 0. Records the progress in memory.
+  // it and restarts the gate from 0 (or, with restart_beyond_log false,
+  // keeps its cursor). Records the progress in memory.
   // kBadGateNum and kBadLastSuccessIndex for invalid arguments; a refused
   // request records nothing. Addresses are recorded, not enforced.
   // With options.rebuild_own_faces false, own_until is always 0 in the

@@ -273,6 +273,31 @@ TEST_F(GateRegistryTest, CursorBeyondTheLogRestartsFromZeroAndIsFlagged) {
   EXPECT_GT(enroll("D").index, 100);
 }
 
+TEST_F(GateRegistryTest, CursorBeyondTheLogCanBeAnsweredAsCaughtUp) {
+  enroll("A");
+  const Appended b = enroll("B");
+  auto registry = this->registry(RegistryOptions{.restart_beyond_log = false});
+
+  const Admitted admitted = admit(*registry, "0002", 100);
+
+  EXPECT_EQ(admitted.cursor, 100);
+  EXPECT_TRUE(get(*registry, "0002").needs_resync);
+  EXPECT_EQ(stored("0002").cursor, 100);
+  Result<std::optional<Event>> next =
+      log_->next_for_gate(admitted.view(), admitted.cursor);
+  ASSERT_TRUE(next.is_ok());
+  EXPECT_FALSE(next->has_value());
+
+  // The same cursor again is progress, and the next append reaches it.
+  EXPECT_EQ(admit(*registry, "0002", 100).cursor, 100);
+  const Appended c = enroll("C");
+  EXPECT_GT(c.index, 100);
+  EXPECT_GT(c.index, b.index);
+  next = log_->next_for_gate(admitted.view(), 100);
+  ASSERT_TRUE(next.is_ok() && next->has_value());
+  EXPECT_EQ((*next)->index, c.index);
+}
+
 TEST_F(GateRegistryTest, ARebuildClearsTheResyncFlag) {
   auto registry = this->registry();
   admit(*registry, "0002", 100);
