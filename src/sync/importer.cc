@@ -301,6 +301,12 @@ Result<ImportProgress> import_faces(const ImportOptions& options,
   if (options.batch == 0) {
     return Status(ErrorCode::kBadQuery, "batch must be at least 1");
   }
+  std::error_code ec;
+  fs::create_directories(options.data_dir, ec);
+  if (ec) {
+    return Status(ErrorCode::kStorage,
+                  "cannot create " + options.data_dir + ": " + ec.message());
+  }
   std::string db_path = (fs::path(options.data_dir) / "facesync.db").string();
   auto store = store::open_sqlite_store(db_path);
   if (!store.is_ok()) return store.status();

@@ -120,6 +120,15 @@ TEST_F(ImporterTest, ImportsHundredsOfFaces) {
   EXPECT_EQ(read_file(import_progress_path(options_)), "300\n");
 }
 
+TEST_F(ImporterTest, CreatesAMissingDataDirectory) {
+  write_faces(3);
+  options_.data_dir = dir_.file("new/data");
+
+  ImportProgress done = import();
+  EXPECT_EQ(done.enrolled, 3u);
+  EXPECT_TRUE(std::filesystem::exists(dir_.file("new/data/facesync.db")));
+}
+
 TEST_F(ImporterTest, ReimportAppendsNothing) {
   write_faces(50);
   import();
