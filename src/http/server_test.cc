@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -16,8 +18,34 @@ namespace facesync::http {
 namespace {
 
 // Echoes the body back; a body limit of 16 bytes on /small, 1 KiB elsewhere.
+// /later is answered 30 ms later from another thread; /drop is deferred
+// and never answered.
 class EchoHandler : public Handler {
  public:
+  ~EchoHandler() override {
+    for (std::thread& thread : late_)
+      thread.join();
+  }
+  void handle_or_defer(const Request& request, const Peer& peer,
+                       Response& response, Deferral& deferral) override {
+    const std::string target(to_std(request.target()));
+    if (target == "/drop") {
+      deferral.defer();
+      return;
+    }
+    if (target != "/later") return handle(request, peer, response);
+
+    response.body() = "dropped, never sent";
+    LateReply later = deferral.defer();
+    late_.emplace_back([later, body = request.body()] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      Response late;
+      late.result(beast_http::status::accepted);
+      late.body() = "late:" + body;
+      later.send(std::move(late));
+      later.send(Response());  // ignored: the first answer stands
+    });
+  }
   size_t body_limit(const RequestHead& head) override {
     return to_std(head.target()) == "/small" ? 16 : 1024;
   }
@@ -38,6 +66,7 @@ class EchoHandler : public Handler {
   std::atomic<int> handled{0};
   std::atomic<int> rejected{0};
   std::string last_peer;
+  std::vector<std::thread> late_;
 };
 
 // Sends raw bytes on a new connection and returns all that comes back until
@@ -97,6 +126,32 @@ TEST_F(ServerTest, AnswersSeveralRequestsOnOneConnection) {
   }
   EXPECT_EQ(handler_.handled, 3);
   EXPECT_EQ(handler_.last_peer, "127.0.0.1");
+}
+
+TEST_F(ServerTest, ADeferredRequestIsAnsweredLaterOnTheSameConnection) {
+  Client client(
+      *parse_url("http://127.0.0.1:" + std::to_string(server_->port())));
+  for (const char* body : {"one", "two"}) {
+    auto late = client.send(beast_http::verb::post, "/later", body);
+    ASSERT_TRUE(late.is_ok()) << late.status().to_string();
+    EXPECT_EQ(late->result(), beast_http::status::accepted);
+    EXPECT_EQ(late->body(), std::string("late:") + body);
+    EXPECT_TRUE(late->keep_alive());
+  }
+
+  auto now = client.send(beast_http::verb::post, "/x", "now");
+  ASSERT_TRUE(now.is_ok()) << now.status().to_string();
+  EXPECT_EQ(now->body(), "echo:now");
+}
+
+TEST_F(ServerTest, ADeferredRequestNeverAnsweredClosesTheConnection) {
+  const auto started = std::chrono::steady_clock::now();
+  std::string reply =
+      raw_exchange(server_->port(), "GET /drop HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(reply, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - started,
+            std::chrono::milliseconds(1500))
+      << "closed by the server, not by the 2 s receive timeout";
 }
 
 TEST_F(ServerTest, RefusesAnnouncedOversizeBodyWithoutReadingIt) {

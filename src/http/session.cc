@@ -151,8 +151,36 @@ void Session::on_body(beast::error_code ec) {
   Request request = parser_->release();
   response_ = std::make_unique<Response>();
   response_->version(request.version());
-  handler_.handle(request, peer_, *response_);
+  deferred_ = false;
+  handler_.handle_or_defer(request, peer_, *response_, *this);
+  if (deferred_) {
+    // No I/O runs until the answer comes, so no deadline applies.
+    keep_alive_after_late_ = request.keep_alive();
+    late_version_ = request.version();
+    response_.reset();
+    stream_.expires_never();
+    return;
+  }
   respond(request.keep_alive() && !registry_->draining);
+}
+
+LateReply Session::defer() {
+  deferred_ = true;
+  return LateReply(shared_from_this());
+}
+
+void Session::deliver(Response response) {
+  net::post(stream_.get_executor(), [self = shared_from_this(),
+                                     late = std::move(response)]() mutable {
+    self->response_ = std::make_unique<Response>(std::move(late));
+    self->response_->version(self->late_version_);
+    self->respond(self->keep_alive_after_late_ && !self->registry_->draining);
+  });
+}
+
+void Session::abandon() {
+  net::post(stream_.get_executor(),
+            [self = shared_from_this()] { self->close(); });
 }
 
 void Session::refuse(const Status& why, beast_http::status status) {

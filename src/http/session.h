@@ -33,7 +33,9 @@ struct SessionRegistry {
 // Handler and writes the answer, keeping the connection open while both
 // sides want it. Owns its socket; kept alive by the shared_ptr that its
 // pending asynchronous operation holds. All of its work runs on its strand.
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>,
+                public LateSink,
+                private Deferral {
  public:
   Session(boost::asio::ip::tcp::socket socket, const ServerOptions& options,
           Handler& handler, std::shared_ptr<SessionRegistry> registry);
@@ -46,6 +48,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Asks the session to end: at once when it waits for a request, after the
   // current answer otherwise. Thread-safe.
   void drain();
+
+  // LateSink: the late answer to the request the handler deferred.
+  void deliver(Response response) override;
+  void abandon() override;
 
  private:
   using Parser = beast_http::request_parser<beast_http::string_body>;
@@ -60,6 +66,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_written(bool keep_alive, boost::beast::error_code ec);
   void close();
   void log_access(unsigned status);
+  LateReply defer() override;
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
@@ -70,6 +77,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<Parser> parser_;
   std::unique_ptr<Response> response_;
   bool waiting_for_request_ = false;  // touched only on the strand
+  bool deferred_ = false;             // handle() took the request
+  bool keep_alive_after_late_ = false;
+  unsigned late_version_ = 11;
   std::chrono::steady_clock::time_point started_;
   std::string request_line_;  // for the access log
 };
