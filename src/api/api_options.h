@@ -24,6 +24,10 @@ struct ApiOptions {
   size_t sync_body_limit = 4 * 1024;          // a sync request is tiny
   size_t max_image_bytes = 2 * 1024 * 1024;   // decoded image
   size_t admin_body_limit = 3 * 1024 * 1024;  // base64 image plus fields
+  // GET /v2/sync: a batch ends at its limit or once its images reach this
+  // many bytes; a long poll waits at most max_wait_seconds.
+  size_t sync_batch_image_bytes = 4 * 1024 * 1024;
+  int max_wait_seconds = 60;
 };
 
 }  // namespace facesync::api

@@ -8,6 +8,7 @@
 #include "api/v2_faces.h"
 #include "api/v2_gates.h"
 #include "api/v2_sweep.h"
+#include "api/v2_sync.h"
 #include "http/target.h"
 #include "wire/json_writer.h"
 
@@ -31,6 +32,7 @@ enum class Route {
   kGate,
   kGateList,
   kSweep,
+  kSync,
   kHealth,
   kUnknown
 };
@@ -63,6 +65,7 @@ Route find_route(std::string_view target) {
   if (path == kGatesPath) return Route::kGateList;
   if (is_member_of(path, kGatesPath)) return Route::kGate;
   if (path == "/v2/sweep") return Route::kSweep;
+  if (path == "/v2/sync") return Route::kSync;
   if (path == "/healthz") return Route::kHealth;
   return Route::kUnknown;
 }
@@ -74,6 +77,12 @@ std::optional<std::string> member_of(std::string_view target,
   std::string_view path = route_path(target);
   return http::percent_decode(path.substr(collection.size() + 1), false);
 }
+
+// For requests that come without a way to answer later.
+class NoDeferral final : public http::Deferral {
+ public:
+  http::LateReply defer() override { return http::LateReply(); }
+};
 
 }  // namespace
 
@@ -127,6 +136,15 @@ void Router::handle(const http::Request& request, const http::Peer& peer,
     case Route::kSweep:
       return serve_sweep(request, services_.log, services_.today, response);
 
+    case Route::kSync: {
+      // Without a deferral the request cannot wait: no long poll.
+      Services no_wait = services_;
+      no_wait.long_poll = nullptr;
+      NoDeferral deferral;
+      return serve_v2_sync(request, peer, no_wait, options_, deferral,
+                           response);
+    }
+
     case Route::kHealth:
       return serve_health(response);
 
@@ -135,6 +153,15 @@ void Router::handle(const http::Request& request, const http::Peer& peer,
           Status(ErrorCode::kNoSuchEndpoint, std::string(route_path(target))),
           response);
   }
+}
+
+void Router::handle_or_defer(const http::Request& request,
+                             const http::Peer& peer, http::Response& response,
+                             http::Deferral& deferral) {
+  if (find_route(http::to_std(request.target())) != Route::kSync) {
+    return handle(request, peer, response);
+  }
+  serve_v2_sync(request, peer, services_, options_, deferral, response);
 }
 
 void Router::serve_legacy(const http::Request& request, const http::Peer& peer,

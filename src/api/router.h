@@ -3,25 +3,11 @@
 #ifndef FACESYNC_API_ROUTER_H_
 #define FACESYNC_API_ROUTER_H_
 
-#include <cstdint>
-#include <functional>
-
 #include "api/api_options.h"
+#include "api/services.h"
 #include "http/handler.h"
-#include "store/store.h"
-#include "sync/face_log.h"
-#include "sync/gate_registry.h"
 
 namespace facesync::api {
-
-// What the endpoints work on. The referenced objects must outlive the
-// Router.
-struct Services {
-  sync::FaceLog& log;
-  sync::GateRegistry& registry;
-  store::Store& store;
-  std::function<int32_t()> today;  // the site's date, yyyymmdd
-};
 
 // Serves the legacy endpoints, the v2 API and /healthz. Thread-safe, as
 // http::Handler requires.
@@ -32,6 +18,10 @@ class Router final : public http::Handler {
   size_t body_limit(const http::RequestHead& head) override;
   void handle(const http::Request& request, const http::Peer& peer,
               http::Response& response) override;
+  // GET /v2/sync may wait for news; every other request is answered now.
+  void handle_or_defer(const http::Request& request, const http::Peer& peer,
+                       http::Response& response,
+                       http::Deferral& deferral) override;
   void reject(const Status& why, const http::RequestHead& head,
               http::Response& response) override;
 

@@ -29,14 +29,15 @@ class TestServer {
     store_ = std::move(opened).value();
 
     auto today = [this] { return today_.load(); };
-    sync::FaceLogOptions log_options{options.max_image_bytes, today};
+    sync::FaceLogOptions log_options{options.max_image_bytes, today,
+                                     [this] { long_poll_.notify(); }};
     log_ = std::make_unique<sync::FaceLog>(*store_, log_options);
     registry_ = std::make_unique<sync::GateRegistry>(
         *store_, registry_options, [] { return int64_t{::time(nullptr)}; });
     Status loaded = registry_->load();
     if (!loaded.is_ok()) throw std::runtime_error(loaded.to_string());
     router_ = std::make_unique<Router>(
-        Services{*log_, *registry_, *store_, today}, options);
+        Services{*log_, *registry_, *store_, today, &long_poll_}, options);
 
     http::ServerOptions server_options;
     server_options.port = 0;
@@ -45,7 +46,10 @@ class TestServer {
     Status started = server_->start();
     if (!started.is_ok()) throw std::runtime_error(started.to_string());
   }
-  ~TestServer() { server_->stop(std::chrono::milliseconds(500)); }
+  ~TestServer() {
+    long_poll_.stop();
+    server_->stop(std::chrono::milliseconds(500));
+  }
 
   std::string url() const {
     return "http://127.0.0.1:" + std::to_string(server_->port());
@@ -55,12 +59,14 @@ class TestServer {
   sync::GateRegistry& registry() { return *registry_; }
   void set_today(int32_t yyyymmdd) { today_ = yyyymmdd; }
   store::Store& store() { return *store_; }
+  LongPoll& long_poll() { return long_poll_; }
   const TempDir& dir() const { return dir_; }
 
  private:
   TempDir dir_;
   std::unique_ptr<store::Store> store_;
   std::atomic<int32_t> today_{20260601};  // fixed, so tests never age
+  LongPoll long_poll_;
   std::unique_ptr<sync::FaceLog> log_;
   std::unique_ptr<sync::GateRegistry> registry_;
   std::unique_ptr<Router> router_;

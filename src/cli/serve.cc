@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api_options.h"
+#include "api/long_poll.h"
 #include "api/router.h"
 #include "cli/commands.h"
 #include "http/server.h"
@@ -144,12 +145,16 @@ void run_serve(ServeOptions& options) {
       std::chrono::milliseconds(options.idle_timeout_ms);
 
   options.server.access_log = open_access_log(options.access_log);
+  // Before any thread starts, so that every thread inherits the mask.
+  sigset_t signals = block_stop_signals();
   std::string db_path = (std::filesystem::path(options.data) / "facesync.db");
   auto store = open_store(options.data, db_path, options.mmap_mb);
 
   auto today = [] { return sync::site_today(); };
+  api::LongPoll long_poll;
   sync::FaceLog log(*store,
-                    sync::FaceLogOptions{options.api.max_image_bytes, today});
+                    sync::FaceLogOptions{options.api.max_image_bytes, today,
+                                         [&long_poll] { long_poll.notify(); }});
   sync::RegistryOptions registry_options;
   registry_options.strict = options.strict_gates;
   registry_options.rebuild_own_faces = options.rebuild_own_faces;
@@ -161,8 +166,8 @@ void run_serve(ServeOptions& options) {
   Status loaded = registry.load();
   if (!loaded.is_ok()) fail(loaded.to_string());
 
-  api::Router router(api::Services{log, registry, *store, today}, options.api);
-  sigset_t signals = block_stop_signals();
+  api::Router router(api::Services{log, registry, *store, today, &long_poll},
+                     options.api);
   sync::Maintenance maintenance(log, registry, *store, maintenance_options);
   http::Server server(options.server, router);
   Status started = server.start();
@@ -176,6 +181,7 @@ void run_serve(ServeOptions& options) {
   int signal = 0;
   sigwait(&signals, &signal);
   spdlog::info("facesync: signal {}, draining", signal);
+  long_poll.stop();  // waiting gates get their answer before the drain
   server.stop();
   maintenance.stop();
   spdlog::info("facesync: stopped");

@@ -215,8 +215,8 @@ Result<Appended> FaceLog::enroll(const Enrollment& enrollment) {
   if (!face.is_ok()) return face.status();
 
   Appended result;
-  Status status = store_.write(
-      [&](Transaction& tx) { return enroll_in(tx, *face, &result); });
+  Status status =
+      write([&](Transaction& tx) { return enroll_in(tx, *face, &result); });
   if (!status.is_ok()) return status;
   return result;
 }
@@ -233,7 +233,7 @@ Status FaceLog::enroll_batch(std::span<const Enrollment> batch,
   }
 
   std::vector<Result<Appended>> results;
-  Status status = store_.write([&](Transaction& tx) {
+  Status status = write([&](Transaction& tx) {
     results.clear();
     for (Result<Event>& face : faces) {
       if (!face.is_ok()) {
@@ -258,7 +258,7 @@ Result<Appended> FaceLog::revoke(std::string_view ticket_code) {
   if (!status.is_ok()) return status;
 
   Appended result;
-  status = store_.write(
+  status = write(
       [&](Transaction& tx) { return revoke_in(tx, ticket_code, &result); });
   if (!status.is_ok()) return status;
   return result;
@@ -297,7 +297,7 @@ Result<size_t> FaceLog::expire(int32_t today) {
     if (expired->empty()) break;
 
     size_t removed = 0;
-    Status status = store_.write([&](Transaction& tx) {
+    Status status = write([&](Transaction& tx) {
       return expire_in(tx, *expired, today, &removed);
     });
     if (!status.is_ok()) return status;
@@ -337,11 +337,33 @@ Result<ScanPage> FaceLog::expire_page(std::string_view after_ticket,
                [&](const Event& face) { return face.valid_until < today; });
   if (expired.empty()) return page;
 
-  Status status = store_.write([&](Transaction& tx) {
+  Status status = write([&](Transaction& tx) {
     return expire_in(tx, expired, today, &page.expired);
   });
   if (!status.is_ok()) return status;
   return page;
+}
+
+Result<std::vector<Event>> FaceLog::next_batch_for_gate(
+    const store::GateView& gate, int64_t after, size_t max_events,
+    size_t max_image_bytes) {
+  std::vector<Event> batch;
+  size_t image_bytes = 0;
+  while (batch.size() < max_events && image_bytes < max_image_bytes) {
+    Result<std::optional<Event>> next = next_for_gate(gate, after);
+    if (!next.is_ok()) return next.status();
+    if (!next->has_value()) break;
+    after = (*next)->index;
+    image_bytes += (*next)->image.size();
+    batch.push_back(std::move(**next));
+  }
+  return batch;
+}
+
+Status FaceLog::write(const std::function<Status(Transaction&)>& fn) {
+  Status status = store_.write(fn);
+  if (status.is_ok() && options_.on_write) options_.on_write();
+  return status;
 }
 
 Result<std::vector<Event>> FaceLog::live_faces(std::string_view after_ticket,

@@ -45,6 +45,9 @@ struct FaceLogOptions {
   // Today in the site's time zone, yyyymmdd: enrollments whose end date is
   // before it are refused (kBadDates). Unset: never refused.
   std::function<int32_t()> today;
+  // Called after every committed write, on the writing thread, so that
+  // waiting readers look again (long polls). Must be quick.
+  std::function<void()> on_write;
 };
 
 // One page of the original's nightly expiry scan.
@@ -98,6 +101,14 @@ class FaceLog {
   Result<std::optional<store::Event>> next_for_gate(const store::GateView& gate,
                                                     int64_t after);
 
+  // The events gate `gate` receives after `after`, in order, as repeated
+  // next_for_gate calls would give them: at most `max_events`, and no more
+  // once their images reach `max_image_bytes` (the event that crosses it
+  // is included, so a batch holds at least one event when any is due).
+  Result<std::vector<store::Event>> next_batch_for_gate(
+      const store::GateView& gate, int64_t after, size_t max_events,
+      size_t max_image_bytes);
+
   // Removes every live face whose end date is before `today` (yyyymmdd),
   // in transactions of a few hundred faces, deleting their image bytes;
   // returns how many it removed. Each removal is a revocation (kRemoved,
@@ -118,6 +129,9 @@ class FaceLog {
                                                size_t limit);
 
  private:
+  // store_.write, then options_.on_write when it committed.
+  Status write(const std::function<Status(store::Transaction&)>& fn);
+
   store::Store& store_;
   FaceLogOptions options_;
 };

@@ -1,0 +1,27 @@
+// Services: what the endpoints work on.
+#ifndef FACESYNC_API_SERVICES_H_
+#define FACESYNC_API_SERVICES_H_
+
+#include <cstdint>
+#include <functional>
+
+#include "api/long_poll.h"
+#include "store/store.h"
+#include "sync/face_log.h"
+#include "sync/gate_registry.h"
+
+namespace facesync::api {
+
+// The referenced objects must outlive the endpoints that use them.
+struct Services {
+  sync::FaceLog& log;
+  sync::GateRegistry& registry;
+  store::Store& store;
+  std::function<int32_t()> today;  // the site's date, yyyymmdd
+  // Where GET /v2/sync waits for news; null: it never waits.
+  LongPoll* long_poll = nullptr;
+};
+
+}  // namespace facesync::api
+
+#endif  // FACESYNC_API_SERVICES_H_
