@@ -3,6 +3,10 @@
 
 #include <sodium.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -76,6 +80,65 @@ Status bad_image(const char* detail) {
   return Status(ErrorCode::kBadImage, detail);
 }
 
+#if defined(__x86_64__)
+// 24 bytes a step into 32 characters with AVX2, while 28 can be loaded
+// (each 128-bit half loads 16 bytes and uses 12); returns the bytes
+// consumed, a multiple of 24. The rest is left to encode_groups.
+//
+// Each half holds four 3-byte groups s0 s1 s2. A shuffle lays each group
+// out in a 32-bit lane as the bytes s1 s0 s2 s1, so that the 16-bit halves
+// read "s0 s1" and "s1 s2" and every 6-bit index sits in one of them; a
+// masked high multiply and a masked low multiply move the four indices to
+// the four bytes of the lane. An index becomes its character by adding an
+// offset chosen by its range: the range is found with a saturating
+// subtraction and a compare, and looked up with a byte shuffle.
+__attribute__((target("avx2"))) size_t encode_avx2(const unsigned char* in,
+                                                   size_t size, char* out) {
+  const __m256i spread =
+      _mm256_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10,  //
+                       1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+  // Range 0: 26..51 (a-z); 1 to 10: 52..61 (0-9); 11: 62 (+); 12: 63 (/);
+  // 13: 0..25 (A-Z).
+  const __m256i offsets = _mm256_setr_epi8(
+      71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 65, 0, 0,  //
+      71, -4, -4, -4, -4, -4, -4, -4, -4, -4, -4, -19, -16, 65, 0, 0);
+
+  size_t i = 0;
+  for (; i + 28 <= size; i += 24, out += 32) {
+    const __m128i low =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i));
+    const __m128i high =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i + 12));
+    const __m256i bytes =
+        _mm256_shuffle_epi8(_mm256_set_m128i(high, low), spread);
+
+    // Bits 15..10 of "s0 s1" and 11..6 of "s1 s2" down to bytes 0 and 2;
+    // bits 9..4 and 5..0 up to bytes 1 and 3.
+    const __m256i first_third = _mm256_mulhi_epu16(
+        _mm256_and_si256(bytes, _mm256_set1_epi32(0x0FC0FC00)),
+        _mm256_set1_epi32(0x04000040));
+    const __m256i second_fourth = _mm256_mullo_epi16(
+        _mm256_and_si256(bytes, _mm256_set1_epi32(0x003F03F0)),
+        _mm256_set1_epi32(0x01000010));
+    const __m256i indices = _mm256_or_si256(first_third, second_fourth);
+
+    __m256i range = _mm256_subs_epu8(indices, _mm256_set1_epi8(51));
+    const __m256i capital = _mm256_cmpgt_epi8(_mm256_set1_epi8(26), indices);
+    range =
+        _mm256_or_si256(range, _mm256_and_si256(capital, _mm256_set1_epi8(13)));
+    const __m256i text =
+        _mm256_add_epi8(indices, _mm256_shuffle_epi8(offsets, range));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), text);
+  }
+  return i;
+}
+
+bool has_avx2() {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+#endif
+
 }  // namespace
 
 void base64_append(std::string_view bytes, std::string* out) {
@@ -83,7 +146,15 @@ void base64_append(std::string_view bytes, std::string* out) {
   const size_t whole = bytes.size() / 3 * 3;
   const size_t start = out->size();
   out->resize(start + (bytes.size() + 2) / 3 * 4);
-  char* end = encode_groups(in, whole, out->data() + start);
+  char* end = out->data() + start;
+  size_t done = 0;
+#if defined(__x86_64__)
+  if (has_avx2()) {
+    done = encode_avx2(in, whole, end);
+    end += done / 3 * 4;
+  }
+#endif
+  end = encode_groups(in + done, whole - done, end);
 
   // One or two bytes left: their characters, then padding.
   const size_t left = bytes.size() - whole;
