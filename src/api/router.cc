@@ -158,10 +158,35 @@ void Router::handle(const http::Request& request, const http::Peer& peer,
 void Router::handle_or_defer(const http::Request& request,
                              const http::Peer& peer, http::Response& response,
                              http::Deferral& deferral) {
-  if (find_route(http::to_std(request.target())) != Route::kSync) {
-    return handle(request, peer, response);
+  const Route route = find_route(http::to_std(request.target()));
+  const bool writes = request.method() != beast_http::verb::get &&
+                      (route == Route::kFace || route == Route::kSweep);
+  if (route == Route::kSync) {
+    return serve_v2_sync(request, peer, services_, options_, deferral,
+                         response);
   }
-  serve_v2_sync(request, peer, services_, options_, deferral, response);
+  if (writes && services_.writes != nullptr) {
+    return defer_write(request, peer, deferral);
+  }
+  handle(request, peer, response);
+}
+
+void Router::defer_write(const http::Request& request, const http::Peer& peer,
+                         http::Deferral& deferral) {
+  http::LateReply later = deferral.defer();
+  bool queued = services_.writes->submit([this, request, peer, later] {
+    http::Response response;
+    handle(request, peer, response);
+    later.send(std::move(response));
+  });
+  if (queued) return;
+
+  http::Response busy;
+  write_v2_error(
+      Status(ErrorCode::kUnavailable, "too many writes waiting; try again"),
+      busy);
+  busy.set(beast_http::field::retry_after, "1");
+  later.send(std::move(busy));
 }
 
 void Router::serve_legacy(const http::Request& request, const http::Peer& peer,

@@ -18,7 +18,8 @@ class Router final : public http::Handler {
   size_t body_limit(const http::RequestHead& head) override;
   void handle(const http::Request& request, const http::Peer& peer,
               http::Response& response) override;
-  // GET /v2/sync may wait for news; every other request is answered now.
+  // GET /v2/sync may wait for news, and face writes and sweeps run on
+  // services.writes; every other request is answered now.
   void handle_or_defer(const http::Request& request, const http::Peer& peer,
                        http::Response& response,
                        http::Deferral& deferral) override;
@@ -29,6 +30,9 @@ class Router final : public http::Handler {
   void serve_legacy(const http::Request& request, const http::Peer& peer,
                     http::Response& response);
   void serve_health(http::Response& response);
+  // Answers the request on services.writes, or 503 when too many wait.
+  void defer_write(const http::Request& request, const http::Peer& peer,
+                   http::Deferral& deferral);
 
   Services services_;
   ApiOptions options_;

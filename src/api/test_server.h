@@ -22,8 +22,12 @@ namespace facesync::api {
 
 class TestServer {
  public:
+  // `write_threads` run the face writes and sweeps; 0 refuses them all
+  // as overload (503).
   explicit TestServer(ApiOptions options = {},
-                      sync::RegistryOptions registry_options = {}) {
+                      sync::RegistryOptions registry_options = {},
+                      size_t write_threads = 4)
+      : writes_(write_threads, write_threads == 0 ? 0 : 64) {
     auto opened = store::open_sqlite_store(dir_.file("facesync.db"));
     if (!opened.is_ok()) throw std::runtime_error(opened.status().to_string());
     store_ = std::move(opened).value();
@@ -37,7 +41,8 @@ class TestServer {
     Status loaded = registry_->load();
     if (!loaded.is_ok()) throw std::runtime_error(loaded.to_string());
     router_ = std::make_unique<Router>(
-        Services{*log_, *registry_, *store_, today, &long_poll_}, options);
+        Services{*log_, *registry_, *store_, today, &long_poll_, &writes_},
+        options);
 
     http::ServerOptions server_options;
     server_options.port = 0;
@@ -49,6 +54,7 @@ class TestServer {
   ~TestServer() {
     long_poll_.stop();
     server_->stop(std::chrono::milliseconds(500));
+    writes_.stop();
   }
 
   std::string url() const {
@@ -67,6 +73,7 @@ class TestServer {
   std::unique_ptr<store::Store> store_;
   std::atomic<int32_t> today_{20260601};  // fixed, so tests never age
   LongPoll long_poll_;
+  WorkPool writes_;
   std::unique_ptr<sync::FaceLog> log_;
   std::unique_ptr<sync::GateRegistry> registry_;
   std::unique_ptr<Router> router_;

@@ -1,7 +1,10 @@
 // The v2 face API over real HTTP on loopback, against a real SQLite log.
 #include "api/v2_faces.h"
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -72,6 +75,49 @@ TEST_F(V2FacesTest, EnrollReplaceRepeatAndRevoke) {
   auto again = send(beast_http::verb::delete_, "/v2/faces/T001");
   EXPECT_EQ(again.result(), beast_http::status::not_found);
   EXPECT_EQ(*server_.store().last_index(), 3);
+}
+
+TEST_F(V2FacesTest, WritesRunOffTheIoThreadsAndAllAreAcknowledged) {
+  // Eight clients at once: the writes wait for the disk on the write
+  // pool, so every one of them is answered and stored.
+  std::vector<std::thread> clients;
+  std::atomic<int> created{0};
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      http::Client client(*http::parse_url(server_.url()));
+      for (int i = 0; i < 5; ++i) {
+        const std::string ticket = "C" + std::to_string(c * 10 + i);
+        auto reply =
+            client.send(beast_http::verb::put, "/v2/faces/" + ticket,
+                        upload(jpeg_base64(ticket)), "application/json");
+        if (reply.is_ok() && reply->result() == beast_http::status::created)
+          ++created;
+      }
+    });
+  }
+  for (std::thread& client : clients)
+    client.join();
+  EXPECT_EQ(created, 40);
+  EXPECT_EQ(*server_.store().last_index(), 40);
+}
+
+TEST(V2FacesOverloadTest, WritesBeyondThePoolGet503WithRetryAfter) {
+  TestServer server(ApiOptions{}, sync::RegistryOptions{}, 0);
+  http::Client client(*http::parse_url(server.url()));
+
+  auto refused = client.send(beast_http::verb::put, "/v2/faces/T001",
+                             upload(jpeg_base64("one")), "application/json");
+  ASSERT_TRUE(refused.is_ok()) << refused.status().to_string();
+  EXPECT_EQ(refused->result(), beast_http::status::service_unavailable);
+  EXPECT_EQ((*refused)[beast_http::field::retry_after], "1");
+  EXPECT_NE(refused->body().find(R"("errcode":5002)"), std::string::npos)
+      << refused->body();
+  EXPECT_EQ(*server.store().last_index(), 0) << "nothing was written";
+
+  // Reads do not use the pool.
+  auto read = client.send(beast_http::verb::get, "/v2/faces/T001");
+  ASSERT_TRUE(read.is_ok());
+  EXPECT_EQ(read->result(), beast_http::status::not_found);
 }
 
 TEST_F(V2FacesTest, GetShowsMetadataWithoutTheImage) {

@@ -15,6 +15,7 @@
 #include "api/api_options.h"
 #include "api/long_poll.h"
 #include "api/router.h"
+#include "base/work_pool.h"
 #include "cli/commands.h"
 #include "http/server.h"
 #include "store/sqlite/sqlite_store.h"
@@ -44,6 +45,7 @@ struct ServeOptions {
   int max_offline_days = 30;
   int maintenance_seconds = 10;
   int mmap_mb = 256;
+  int write_threads = 32;
 };
 
 // "HH:MM" into the maintenance options; false when it is not a time.
@@ -166,8 +168,11 @@ void run_serve(ServeOptions& options) {
   Status loaded = registry.load();
   if (!loaded.is_ok()) fail(loaded.to_string());
 
-  api::Router router(api::Services{log, registry, *store, today, &long_poll},
-                     options.api);
+  // Writes wait for the disk on these threads, in shared commits.
+  WorkPool writes(options.write_threads, 4 * options.write_threads);
+  api::Router router(
+      api::Services{log, registry, *store, today, &long_poll, &writes},
+      options.api);
   sync::Maintenance maintenance(log, registry, *store, maintenance_options);
   http::Server server(options.server, router);
   Status started = server.start();
@@ -183,6 +188,7 @@ void run_serve(ServeOptions& options) {
   spdlog::info("facesync: signal {}, draining", signal);
   long_poll.stop();  // waiting gates get their answer before the drain
   server.stop();
+  writes.stop();
   maintenance.stop();
   spdlog::info("facesync: stopped");
 }
@@ -276,6 +282,12 @@ void add_serve_command(CLI::App& app) {
                    "A gate reporting an index the log never issued "
                    "restarts from 0; false: it is answered as caught up")
       ->capture_default_str();
+  serve
+      ->add_option("--write-threads", options->write_threads,
+                   "Threads that run face writes while they wait for the "
+                   "disk; writes waiting together share one commit")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   serve
       ->add_option("--mmap-mb", options->mmap_mb,
                    "Megabytes of the database each reader maps into memory "

@@ -311,7 +311,8 @@ Result<ImportProgress> import_faces(const ImportOptions& options,
   auto store = store::open_sqlite_store(db_path);
   if (!store.is_ok()) return store.status();
 
-  FaceLog log(**store, FaceLogOptions{options.max_image_bytes, options.today});
+  FaceLog log(**store,
+              FaceLogOptions{options.max_image_bytes, options.today, {}});
   ImportRun run(options, log);
   return run.run(observer);
 }
