@@ -50,7 +50,8 @@ class LongPoll {
   // Answers what is parked by its timeout and stops the thread.
   void stop();
 
-  // Requests parked now, for tests and metrics.
+  // Requests parked now, for tests and metrics; while a sweep checks them
+  // it does not count them (a moment's undercount).
   size_t parked() const;
 
  private:

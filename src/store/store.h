@@ -65,8 +65,9 @@ struct TombstoneSweep {
 };
 
 // A durable, ordered log of face events, and the gate registry. Thread-safe:
-// any thread may call any method at any time. Writes are serialised (one at
-// a time, in commit order, so index order is commit order); reads run in
+// any thread may call any method at any time. Writes are serialised (their
+// functions run one at a time, in commit order, so index order is commit
+// order; a back end may commit concurrent writes together); reads run in
 // parallel with them.
 class Store {
  public:
@@ -75,9 +76,15 @@ class Store {
   // Runs `fn` in one write transaction. When `fn` returns ok the
   // transaction commits and is on disk (synced) before write() returns ok;
   // when `fn` fails, or the commit fails, nothing of it remains and the
-  // failure is returned (storage failures as ErrorCode::kStorage).
+  // failure is returned (storage failures as ErrorCode::kStorage, also
+  // when another write committed together with it lost the transaction).
+  // When `fn` throws, nothing of it remains and write() rethrows.
+  // `fn` sees the changes of the writes whose functions ran before it. It
+  // may run on the thread of another, concurrent write() call, which then
+  // commits it with its own: it must not rely on the thread it runs on.
   // Writes do not nest: `fn` must not call write(). It may call the read
-  // methods, which see the state before this write.
+  // methods, which see committed state only: not this write's changes,
+  // nor those of writes committed together with it.
   virtual Status write(const std::function<Status(Transaction&)>& fn) = 0;
 
   // The first event above `after` that gate `gate` receives, with its

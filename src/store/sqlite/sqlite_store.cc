@@ -1,12 +1,15 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <exception>
 #include <mutex>
+#include <span>
 #include <utility>
 
 #include "store/sqlite/compaction.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/event_queries.h"
 #include "store/sqlite/gate_queries.h"
+#include "store/sqlite/group_commit.h"
 #include "store/sqlite/high_water.h"
 #include "store/sqlite/reader_pool.h"
 #include "store/sqlite/route_queries.h"
@@ -32,6 +35,11 @@ constexpr int kCheckpointWaitMs = 250;
 
 // Reader connections kept open between reads.
 constexpr size_t kMaxIdleReaders = 8;
+
+// The most writes committed in one transaction: enough to share a sync
+// many ways, few enough that a batch of the largest images (2 MiB each)
+// grows the WAL by a bounded amount before its commit.
+constexpr size_t kMaxBatchWrites = 64;
 
 // Whether a write's commit is synced before write() returns.
 enum class Durability {
@@ -175,10 +183,10 @@ class RollbackOnExit {
   Connection& writer_;
 };
 
-// Lowers the writer's synchronous setting for one lazy write and restores
-// FULL when the write ends. The setting is per connection and applies at
-// COMMIT. Lives on the stack of a write, under the writer mutex, which
-// keeps other writes out meanwhile.
+// Lowers the writer's synchronous setting for a batch of lazy writes and
+// restores FULL when the batch ends. The setting is per connection and
+// applies at COMMIT. Lives on the stack of a batch, under the writer
+// mutex, which keeps other writes out meanwhile.
 class LazySyncScope {
  public:
   LazySyncScope(Connection& writer, Durability durability)
@@ -227,10 +235,37 @@ class ReadSnapshot {
   Connection& reader_;
 };
 
+// One call of write_with waiting for its batch. Lives on the caller's stack
+// until the batch is finished; the leader that runs the batch fills in
+// status and thrown, under the writer mutex.
+struct PendingWrite {
+  Durability durability;
+  const std::function<Status(SqliteTransaction&)>* fn;
+  Status status;              // the write's outcome, commit included
+  std::exception_ptr thrown;  // what fn threw, rethrown to its caller
+
+  // Whether its changes stay in the batch's transaction.
+  bool kept() const { return status.is_ok() && !thrown; }
+};
+
 // The SQLite Store: one writer connection behind a mutex, and a pool of
 // reader connections. WAL lets the readers run while the writer writes;
 // each read runs in one read transaction, so it sees one committed
 // snapshot. Created by open_sqlite_store, owned by its caller; thread-safe.
+//
+// Group commit: write() calls made at the same time share one transaction,
+// and so one sync of the WAL. They queue in a GroupCommit; the caller at
+// the front leads (a leader/follower scheme, not a writer thread: a lone
+// write runs on its own thread with no hand-off, as before) and runs up to
+// kMaxBatchWrites queued writes in one BEGIN IMMEDIATE ... COMMIT, each
+// function in a SAVEPOINT of its own, one after the other: each sees the
+// changes of those before it, and one that fails or throws rolls back to
+// its savepoint and gets its own error while the others commit. Every
+// caller returns after the shared COMMIT, with the COMMIT's failure if it
+// failed. When SQLite loses the whole transaction halfway (SQLITE_FULL
+// can roll it back), the writes run in it so far fail and the rest go
+// into the next batch. A batch of lazy writes only commits with
+// synchronous=NORMAL; one synced write makes the whole batch synced.
 class SqliteStore final : public Store {
  public:
   SqliteStore(const std::string& path, std::unique_ptr<Connection> writer,
@@ -238,7 +273,10 @@ class SqliteStore final : public Store {
       : writer_(std::move(writer)),
         readers_(path, kMaxIdleReaders, kBusyTimeoutMs,
                  options.reader_mmap_bytes),
-        reservation_(path + ".highwater") {}
+        reservation_(path + ".highwater"),
+        group_(kMaxBatchWrites, [this](std::span<PendingWrite* const> batch) {
+          return run_batch(batch);
+        }) {}
 
   // A clean close records the exact last index in the high-water file.
   ~SqliteStore() override { settle_high_water(); }
@@ -306,6 +344,8 @@ class SqliteStore final : public Store {
 
   Status check() override;
 
+  size_t queued_writes() const { return group_.queued(); }
+
   // At open: later appends go above the high-water file's value.
   Status adopt_high_water() {
     return write_with(Durability::kSynced, [](SqliteTransaction& tx) {
@@ -314,8 +354,18 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Queues `fn` for the next batch and returns its outcome once the batch
+  // is committed; rethrows what `fn` threw, after rolling its changes back.
   Status write_with(Durability durability,
                     const std::function<Status(SqliteTransaction&)>& fn);
+
+  // GroupCommit's runner: runs `batch` in one transaction and returns how
+  // many of its writes are finished (all, unless the transaction was lost).
+  size_t run_batch(std::span<PendingWrite* const> batch);
+
+  // Runs one write in a savepoint of the batch's transaction. Fails when
+  // the transaction is lost, with this write's changes and the others'.
+  Status run_in_savepoint(PendingWrite& write);
 
   static Result<std::optional<Event>> read_next_for_gate(Connection& reader,
                                                          const GateView& gate,
@@ -346,36 +396,106 @@ class SqliteStore final : public Store {
   std::mutex writer_mutex_;
   std::unique_ptr<Connection> writer_;  // guarded by writer_mutex_
   sqlite::ReaderPool readers_;
-  IndexReservation reservation_;  // guarded by writer_mutex_
+  IndexReservation reservation_;             // guarded by writer_mutex_
+  sqlite::GroupCommit<PendingWrite> group_;  // thread-safe; runs run_batch
 };
+
+// The durability a batch needs: synced when any of its writes is.
+Durability durability_of(std::span<PendingWrite* const> batch) {
+  for (const PendingWrite* write : batch) {
+    if (write->durability == Durability::kSynced) return Durability::kSynced;
+  }
+  return Durability::kLazy;
+}
+
+// Gives `failure` to the writes of `batch` that were to commit, and
+// returns how many writes that finishes: all of `batch`.
+size_t fail_kept(std::span<PendingWrite* const> batch, const Status& failure) {
+  for (PendingWrite* write : batch) {
+    if (write->kept()) write->status = failure;
+  }
+  return batch.size();
+}
+
+// The failure of the writes of a batch whose transaction SQLite ended
+// (rolled back) while it ran `write`.
+Status lost_under(const PendingWrite& write) {
+  std::string why = "it ended while a write ran";
+  if (!write.status.is_ok()) why = write.status.detail();
+  return Status(
+      ErrorCode::kStorage,
+      "write: the transaction of this write and others was lost: " + why);
+}
+
+// Runs the write's function, keeping for its caller what it throws.
+void call(PendingWrite& write, SqliteTransaction& transaction) {
+  try {
+    write.status = (*write.fn)(transaction);
+  } catch (...) {
+    write.thrown = std::current_exception();
+  }
+}
 
 Status SqliteStore::write_with(
     Durability durability,
     const std::function<Status(SqliteTransaction&)>& fn) {
+  PendingWrite write{durability, &fn, Status::ok(), nullptr};
+  group_.submit(write);
+  if (write.thrown) std::rethrow_exception(write.thrown);
+  return write.status;
+}
+
+size_t SqliteStore::run_batch(std::span<PendingWrite* const> batch) {
   std::lock_guard<std::mutex> lock(writer_mutex_);
   Status status = discard_leftover_transaction();
-  if (!status.is_ok()) return status;
-
-  LazySyncScope sync(*writer_, durability);
-  status = sync.begin();
-  if (!status.is_ok()) return status;
+  LazySyncScope sync(*writer_, durability_of(batch));
+  if (status.is_ok()) status = sync.begin();
 
   // IMMEDIATE takes the write lock now, so no statement inside can fail
   // with SQLITE_BUSY halfway (busy_timeout covers the wait for it here).
   // Holding it, no other store can rewrite the high-water file, so what
   // was cached of it is current again only once re-read.
-  status = writer_->exec("BEGIN IMMEDIATE", "write: begin");
-  if (!status.is_ok()) return status;
+  if (status.is_ok()) status = writer_->exec("BEGIN IMMEDIATE", "write: begin");
+  if (!status.is_ok()) return fail_kept(batch, status);
   RollbackOnExit rollback(*writer_);
   reservation_.forget();
 
-  SqliteTransaction transaction(*writer_, reservation_);
-  status = fn(transaction);
-  if (status.is_ok()) status = transaction.failure();
-  if (!status.is_ok()) return status;
+  size_t kept = 0;
+  for (size_t ran = 0; ran < batch.size();) {
+    PendingWrite& write = *batch[ran++];
+    status = run_in_savepoint(write);
+    if (!status.is_ok()) {
+      // Lost with the transaction: the writes run so far. The rest wait.
+      return fail_kept(batch.first(ran), status);
+    }
+    if (write.kept()) ++kept;
+  }
+  if (kept == 0) return batch.size();  // nothing to commit: roll back
 
   // synchronous=FULL: the WAL is synced before COMMIT returns.
-  return writer_->exec("COMMIT", "write: commit");
+  status = writer_->exec("COMMIT", "write: commit");
+  if (!status.is_ok()) return fail_kept(batch, status);
+  return batch.size();
+}
+
+Status SqliteStore::run_in_savepoint(PendingWrite& write) {
+  Status status =
+      writer_->run_cached("SAVEPOINT one_write", "write: savepoint");
+  if (!status.is_ok()) return status;
+
+  // The transaction remembers a failure the function ignored.
+  SqliteTransaction transaction(*writer_, reservation_);
+  call(write, transaction);
+  if (write.kept()) write.status = transaction.failure();
+  if (!writer_->in_transaction()) return lost_under(write);
+
+  // A failed write's changes go; the savepoint goes either way.
+  if (!write.kept()) {
+    status = writer_->run_cached("ROLLBACK TO one_write",
+                                 "write: roll back one write");
+    if (!status.is_ok()) return status;
+  }
+  return writer_->run_cached("RELEASE one_write", "write: release");
 }
 
 Result<std::optional<Event>> SqliteStore::read_next_for_gate(
@@ -507,6 +627,11 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
   if (status.is_ok()) status = store->check();  // also opens a reader
   if (!status.is_ok()) return status;
   return std::unique_ptr<Store>(std::move(store));
+}
+
+size_t sqlite_queued_writes(Store& store) {
+  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+  return sqlite == nullptr ? 0 : sqlite->queued_writes();
 }
 
 }  // namespace facesync::store

@@ -2,6 +2,7 @@
 #ifndef FACESYNC_STORE_SQLITE_SQLITE_STORE_H_
 #define FACESYNC_STORE_SQLITE_SQLITE_STORE_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,12 @@ struct SqliteOptions {
 // thread-safe as Store promises.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path,
                                                  SqliteOptions options = {});
+
+// For tests: how many writes `store` holds, queued or in the batch being
+// committed, so that a test can line writes up in one batch (concurrent
+// writes are committed together, see sqlite_store.cc). 0 for a store that
+// open_sqlite_store did not open.
+size_t sqlite_queued_writes(Store& store);
 
 }  // namespace facesync::store
 

@@ -14,9 +14,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <latch>
+#include <map>
+#include <optional>
 #include <random>
+#include <set>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "base/temp_dir.h"
@@ -617,6 +624,467 @@ TEST_F(SqliteStoreTest, CompactionJoinsTheRunsItBringsTogether) {
   EXPECT_EQ(raw.value(kRuns), "1-5,6-6");
   append_compacting(*store_, face("T6", "g3"));
   EXPECT_EQ(raw.value(kRuns), "1-5,6-7");
+}
+
+// The number of commits in the WAL beside the database at `path`: the
+// frames of the WAL's current generation (those carrying the salts of its
+// header) that end a transaction (a non-zero database size in the frame
+// header). With synchronous=FULL each commit was one sync.
+int wal_commits(const std::string& path) {
+  std::ifstream file(path + "-wal", std::ios::binary);
+  const std::string wal((std::istreambuf_iterator<char>(file)),
+                        std::istreambuf_iterator<char>());
+  auto word = [&](size_t at) {
+    uint32_t value = 0;
+    for (size_t i = 0; i < 4; ++i)
+      value = value << 8 | static_cast<unsigned char>(wal[at + i]);
+    return value;
+  };
+  constexpr size_t kWalHeader = 32;
+  constexpr size_t kFrameHeader = 24;
+  if (wal.size() < kWalHeader) return 0;
+
+  const size_t frame_size = kFrameHeader + word(8);
+  int commits = 0;
+  for (size_t at = kWalHeader; at + frame_size <= wal.size();
+       at += frame_size) {
+    if (word(at + 8) != word(16) || word(at + 12) != word(20)) break;
+    if (word(at + 4) != 0) ++commits;
+  }
+  return commits;
+}
+
+// A registered gate with no settings but its number.
+GateRecord gate_numbered(const std::string& gatenum) {
+  GateRecord gate;
+  gate.gatenum = gatenum;
+  return gate;
+}
+
+// What one of many concurrent writes got back.
+struct Outcome {
+  Status status;
+  int32_t index = 0;
+  std::string thrown;  // what() of what write() threw; "" when nothing
+};
+
+// Counts the commits of many concurrent writes: holds a read transaction
+// (taken once the WAL has a commit) so that no checkpoint lets a write
+// start the WAL over, and every commit stays in it to be counted.
+class CommitCounter {
+ public:
+  CommitCounter(Store& store, const std::string& path)
+      : path_(path), pin_(path) {
+    EXPECT_TRUE(store.checkpoint().is_ok());  // a WAL with no frame
+    Status put = store.write(
+        [](Transaction& tx) { return tx.put_gate(gate_numbered("pin")); });
+    EXPECT_TRUE(put.is_ok()) << put.to_string();
+    pin_.exec("BEGIN; SELECT count(*) FROM events;");
+    before_ = wal_commits(path_);
+    EXPECT_EQ(before_, 1);
+  }
+  ~CommitCounter() {
+    if (pinned_) pin_.exec("COMMIT");
+  }
+  CommitCounter(const CommitCounter&) = delete;
+  CommitCounter& operator=(const CommitCounter&) = delete;
+
+  // The commits since the counter was made. Ends the read transaction.
+  int finish() {
+    const int commits = wal_commits(path_) - before_;
+    pin_.exec("COMMIT");
+    pinned_ = false;
+    return commits;
+  }
+
+ private:
+  std::string path_;
+  RawDb pin_;
+  int before_ = 0;
+  bool pinned_ = true;
+};
+
+// Runs write(thread, i) for i in 0..writes_each-1 on each of `threads`
+// threads, all started together, and returns the outcomes, thread by
+// thread.
+std::vector<Outcome> write_concurrently(
+    int threads, int writes_each,
+    const std::function<Outcome(int thread, int i)>& write) {
+  std::vector<Outcome> outcomes(threads * writes_each);
+  std::latch start(threads);
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < writes_each; ++i)
+        outcomes[t * writes_each + i] = write(t, i);
+    });
+  }
+  for (std::thread& thread : running)
+    thread.join();
+  return outcomes;
+}
+
+std::string ticket_of(int thread, int i) {
+  return "T" + std::to_string(thread) + "-" + std::to_string(i);
+}
+
+// Appends a face for `ticket`; `then` decides what the function returns
+// after the append (and may throw).
+Outcome append_then(Store& store, const std::string& ticket,
+                    const std::function<Status()>& then) {
+  Outcome outcome;
+  Event event = test_helpers::face(ticket, "g1");
+  try {
+    outcome.status = store.write([&](Transaction& tx) {
+      Result<int32_t> index = tx.append(event);
+      if (!index.is_ok()) return index.status();
+      outcome.index = *index;
+      return then();
+    });
+  } catch (const std::exception& error) {
+    outcome.thrown = error.what();
+  }
+  return outcome;
+}
+
+constexpr int kThreads = 16;
+constexpr int kWritesEach = 16;
+constexpr int kWrites = kThreads * kWritesEach;
+
+TEST_F(SqliteStoreTest, ConcurrentWritesAllCommitAndShareSyncs) {
+  CommitCounter counter(*store_, path_);
+
+  std::vector<Outcome> outcomes =
+      write_concurrently(kThreads, kWritesEach, [&](int thread, int i) {
+        return append_then(*store_, ticket_of(thread, i), Status::ok);
+      });
+  const int commits = counter.finish();
+
+  std::set<int32_t> indexes;
+  for (const Outcome& outcome : outcomes) {
+    ASSERT_TRUE(outcome.status.is_ok()) << outcome.status.to_string();
+    indexes.insert(outcome.index);
+  }
+  EXPECT_EQ(indexes.size(), size_t{kWrites});
+  EXPECT_GE(commits, 1);
+  EXPECT_LT(commits, kWrites);  // some writes shared a commit
+
+  open();  // after a reopen every acknowledged write is there
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kWritesEach; ++i) {
+      Result<std::optional<Event>> face = store_->latest(ticket_of(t, i));
+      ASSERT_TRUE(face.is_ok() && face->has_value()) << ticket_of(t, i);
+      EXPECT_EQ((*face)->index, outcomes[t * kWritesEach + i].index);
+    }
+  }
+  EXPECT_EQ(*store_->last_index(), *indexes.rbegin());
+}
+
+// Every fourth write fails after its append, with an error of its own.
+TEST_F(SqliteStoreTest, AFailingWriteAmongConcurrentOnesLosesOnlyItsOwnRows) {
+  CommitCounter counter(*store_, path_);
+  auto fails = [](int thread, int i) { return (thread + i) % 4 == 0; };
+
+  std::vector<Outcome> outcomes =
+      write_concurrently(kThreads, kWritesEach, [&](int thread, int i) {
+        const std::string ticket = ticket_of(thread, i);
+        return append_then(*store_, ticket, [&] {
+          if (!fails(thread, i)) return Status::ok();
+          return Status(ErrorCode::kBadTicketCode, "refused " + ticket);
+        });
+      });
+  const int commits = counter.finish();
+
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kWritesEach; ++i) {
+      const Status& status = outcomes[t * kWritesEach + i].status;
+      if (fails(t, i)) {
+        EXPECT_EQ(status.code(), ErrorCode::kBadTicketCode);
+        EXPECT_EQ(status.detail(), "refused " + ticket_of(t, i));
+      } else {
+        EXPECT_TRUE(status.is_ok()) << status.to_string();
+      }
+    }
+  }
+  EXPECT_LT(commits, kWrites * 3 / 4);
+
+  open();
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kWritesEach; ++i) {
+      Result<std::optional<Event>> face = store_->latest(ticket_of(t, i));
+      ASSERT_TRUE(face.is_ok());
+      EXPECT_EQ(face->has_value(), !fails(t, i)) << ticket_of(t, i);
+    }
+  }
+  RawDb raw(path_);
+  EXPECT_EQ(raw.value("SELECT count(*) FROM events"),
+            std::to_string(kWrites * 3 / 4));
+  EXPECT_EQ(raw.value("SELECT count(*) FROM images"),
+            std::to_string(kWrites * 3 / 4));
+}
+
+// A function may throw: write() rethrows it to its caller, after rolling
+// back that function's changes only.
+TEST_F(SqliteStoreTest, AThrowingWriteAmongConcurrentOnesLosesOnlyItsOwnRows) {
+  CommitCounter counter(*store_, path_);
+  auto throws = [](int thread, int i) { return (thread + i) % 4 == 1; };
+
+  std::vector<Outcome> outcomes =
+      write_concurrently(kThreads, kWritesEach, [&](int thread, int i) {
+        const std::string ticket = ticket_of(thread, i);
+        return append_then(*store_, ticket, [&] {
+          if (throws(thread, i)) throw std::runtime_error("threw " + ticket);
+          return Status::ok();
+        });
+      });
+  const int commits = counter.finish();
+
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kWritesEach; ++i) {
+      const Outcome& outcome = outcomes[t * kWritesEach + i];
+      EXPECT_EQ(outcome.thrown, throws(t, i) ? "threw " + ticket_of(t, i) : "");
+      if (!throws(t, i)) {
+        EXPECT_TRUE(outcome.status.is_ok()) << outcome.status.to_string();
+      }
+    }
+  }
+  EXPECT_LT(commits, kWrites * 3 / 4);
+
+  open();
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kWritesEach; ++i) {
+      Result<std::optional<Event>> face = store_->latest(ticket_of(t, i));
+      ASSERT_TRUE(face.is_ok());
+      EXPECT_EQ(face->has_value(), !throws(t, i)) << ticket_of(t, i);
+    }
+  }
+  EXPECT_EQ(RawDb(path_).value("SELECT count(*) FROM events"),
+            std::to_string(kWrites * 3 / 4));
+}
+
+// Every write appends to one ticket after reading its newest event, and
+// every third fails after appending. The writes that commit form one
+// chain: each saw the one committed just before it, whether in its batch
+// or an earlier one, and never a failed write's event.
+TEST_F(SqliteStoreTest, EachWriteSeesTheCommittedWritesBeforeItsTurn) {
+  CommitCounter counter(*store_, path_);
+  struct Link {
+    int32_t seen = -1;
+    int32_t appended = 0;
+  };
+  std::vector<Link> links(kWrites);
+
+  std::vector<Outcome> outcomes =
+      write_concurrently(kThreads, kWritesEach, [&](int thread, int i) {
+        Link& link = links[thread * kWritesEach + i];
+        Outcome outcome;
+        outcome.status = store_->write([&](Transaction& tx) {
+          Result<std::optional<Event>> latest = tx.latest("SHARED");
+          if (!latest.is_ok()) return latest.status();
+          link.seen = latest->has_value() ? (*latest)->index : 0;
+          Result<int32_t> index = tx.append(test_helpers::face("SHARED", ""));
+          if (!index.is_ok()) return index.status();
+          link.appended = *index;
+          if (i % 3 == 2) return Status(ErrorCode::kBadImage, "refused");
+          return Status::ok();
+        });
+        return outcome;
+      });
+  const int commits = counter.finish();
+
+  std::map<int32_t, int32_t> seen_by_appended;
+  for (int w = 0; w < kWrites; ++w) {
+    if (outcomes[w].status.is_ok()) {
+      seen_by_appended[links[w].appended] = links[w].seen;
+    } else {
+      EXPECT_EQ(outcomes[w].status.code(), ErrorCode::kBadImage);
+    }
+  }
+  ASSERT_GT(seen_by_appended.size(), 1u);
+  int32_t previous = 0;
+  for (const auto& [appended, seen] : seen_by_appended) {
+    EXPECT_EQ(seen, previous) << "the write that appended " << appended;
+    previous = appended;
+  }
+  EXPECT_LT(commits, static_cast<int>(seen_by_appended.size()));
+  EXPECT_EQ(RawDb(path_).value("SELECT count(*) FROM events"),
+            std::to_string(seen_by_appended.size()));
+}
+
+// Lazy writes (gate progress) and synced writes at once: all commit, and
+// the synced ones are on disk with every commit synced again afterwards.
+TEST_F(SqliteStoreTest, LazyAndSyncedWritesAtOnceAllCommit) {
+  Status put = store_->write(
+      [](Transaction& tx) { return tx.put_gate(gate_numbered("g1")); });
+  ASSERT_TRUE(put.is_ok()) << put.to_string();
+
+  std::vector<Outcome> outcomes =
+      write_concurrently(kThreads, kWritesEach, [&](int thread, int i) {
+        if (thread % 2 == 0) {
+          return append_then(*store_, ticket_of(thread, i), Status::ok);
+        }
+        GateRecord progress = gate_numbered("g1");
+        progress.requests = thread * kWritesEach + i;
+        progress.cursor = 1000 + thread * kWritesEach + i;
+        Outcome outcome;
+        outcome.status = store_->save_progress({progress});
+        return outcome;
+      });
+
+  for (const Outcome& outcome : outcomes)
+    ASSERT_TRUE(outcome.status.is_ok()) << outcome.status.to_string();
+  open();
+  for (int t = 0; t < kThreads; t += 2) {
+    for (int i = 0; i < kWritesEach; ++i) {
+      Result<std::optional<Event>> face = store_->latest(ticket_of(t, i));
+      ASSERT_TRUE(face.is_ok() && face->has_value()) << ticket_of(t, i);
+    }
+  }
+  Result<std::vector<GateRecord>> gates = store_->gates();
+  ASSERT_TRUE(gates.is_ok());
+  ASSERT_EQ(gates->size(), 1u);
+  EXPECT_GE((*gates)[0].cursor, 1000);
+}
+
+// Holds the store's writer with a write that waits until released, so
+// that the writes queued meanwhile form the next batch, in the order they
+// were queued. One test owns it.
+class BlockedWriter {
+ public:
+  explicit BlockedWriter(Store& store) : store_(store) {
+    threads_.emplace_back([this] {
+      status_ = store_.write([this](Transaction& tx) {
+        release_.wait();
+        return tx.put_gate(gate_numbered("blocker"));
+      });
+    });
+    // Queued first, it took a batch of its own at once.
+    wait_until_queued(1);
+  }
+  ~BlockedWriter() { release(); }
+  BlockedWriter(const BlockedWriter&) = delete;
+  BlockedWriter& operator=(const BlockedWriter&) = delete;
+
+  // Starts `write` on a thread of its own; returns once it is queued.
+  void queue(std::function<void()> write) {
+    const size_t queued = sqlite_queued_writes(store_);
+    threads_.emplace_back(std::move(write));
+    wait_until_queued(queued + 1);
+  }
+
+  // Lets the blocked write finish and the queued ones run; returns once
+  // they are all done, with the blocked write's status.
+  Status release() {
+    if (!threads_.empty()) release_.count_down();
+    for (std::thread& thread : threads_)
+      thread.join();
+    threads_.clear();
+    return status_;
+  }
+
+ private:
+  void wait_until_queued(size_t count) {
+    while (sqlite_queued_writes(store_) < count)
+      std::this_thread::yield();
+  }
+
+  Store& store_;
+  std::latch release_{1};
+  std::vector<std::thread> threads_;
+  Status status_;
+};
+
+// A batch lined up behind a blocked write: a write that fails and one
+// that throws lose their own rows only, the last write sees the first
+// one's row, and the four share one commit.
+TEST_F(SqliteStoreTest, AQueuedBatchSharesOneCommitAndIsolatesFailures) {
+  Outcome first, failing, throwing, last;
+  std::optional<Event> seen_by_last;
+  CommitCounter counter(*store_, path_);
+  BlockedWriter blocked(*store_);
+
+  blocked.queue([&] { first = append_then(*store_, "FIRST", Status::ok); });
+  blocked.queue([&] {
+    failing = append_then(*store_, "FAILING", [] {
+      return Status(ErrorCode::kBadDates, "refused FAILING");
+    });
+  });
+  blocked.queue([&] {
+    throwing = append_then(*store_, "THROWING", []() -> Status {
+      throw std::runtime_error("threw THROWING");
+    });
+  });
+  blocked.queue([&] {
+    last.status = store_->write([&](Transaction& tx) {
+      Result<std::optional<Event>> latest = tx.latest("FIRST");
+      if (!latest.is_ok()) return latest.status();
+      seen_by_last = *latest;
+      return tx.append(test_helpers::face("LAST", "g1")).status();
+    });
+  });
+  ASSERT_EQ(sqlite_queued_writes(*store_), 5u);
+  Status blocker = blocked.release();
+  const int commits = counter.finish();
+
+  ASSERT_TRUE(blocker.is_ok()) << blocker.to_string();
+  EXPECT_TRUE(first.status.is_ok()) << first.status.to_string();
+  EXPECT_EQ(failing.status.code(), ErrorCode::kBadDates);
+  EXPECT_EQ(failing.status.detail(), "refused FAILING");
+  EXPECT_EQ(throwing.thrown, "threw THROWING");
+  EXPECT_TRUE(last.status.is_ok()) << last.status.to_string();
+  ASSERT_TRUE(seen_by_last.has_value());
+  EXPECT_EQ(seen_by_last->index, first.index);
+  EXPECT_EQ(commits, 2);  // the blocked write's, and the batch's
+
+  open();
+  for (const char* ticket : {"FIRST", "LAST"})
+    EXPECT_TRUE(store_->latest(ticket)->has_value()) << ticket;
+  for (const char* ticket : {"FAILING", "THROWING"})
+    EXPECT_FALSE(store_->latest(ticket)->has_value()) << ticket;
+}
+
+// When the WAL cannot grow (past the file size limit here) SQLite rolls
+// the whole transaction back: the writes run in it before the one that
+// failed fail with it, and those after it run in the next batch.
+TEST_F(SqliteStoreTest, AWriteThatLosesTheTransactionFailsTheWritesRunInIt) {
+  ASSERT_TRUE(store_->checkpoint().is_ok());  // a WAL with no frame
+  std::vector<Outcome> outcomes(5);
+  const std::vector<std::string> tickets = {"S1", "S2", "BIG", "S3", "S4"};
+  {
+    FileSizeLimit limit(1 << 20);
+    BlockedWriter blocked(*store_);
+    for (size_t w = 0; w < tickets.size(); ++w) {
+      blocked.queue([&, w] {
+        Event event = test_helpers::face(tickets[w], "g1");
+        if (tickets[w] == "BIG") event.image.append(3 << 20, 'x');
+        outcomes[w].status = store_->write(
+            [&](Transaction& tx) { return tx.append(event).status(); });
+      });
+    }
+    ASSERT_TRUE(blocked.release().is_ok());
+  }
+
+  EXPECT_EQ(outcomes[2].status.code(), ErrorCode::kStorage);
+  EXPECT_NE(outcomes[2].status.detail().find("append"), std::string::npos)
+      << outcomes[2].status.detail();
+  for (size_t w : {0, 1}) {
+    EXPECT_EQ(outcomes[w].status.code(), ErrorCode::kStorage) << tickets[w];
+    EXPECT_NE(outcomes[w].status.detail().find("lost"), std::string::npos)
+        << outcomes[w].status.detail();
+  }
+  for (size_t w : {3, 4}) {
+    EXPECT_TRUE(outcomes[w].status.is_ok())
+        << tickets[w] << ": " << outcomes[w].status.to_string();
+  }
+
+  open();
+  for (size_t w = 0; w < tickets.size(); ++w) {
+    Result<std::optional<Event>> face = store_->latest(tickets[w]);
+    ASSERT_TRUE(face.is_ok());
+    EXPECT_EQ(face->has_value(), w >= 3) << tickets[w];
+  }
+  EXPECT_EQ(RawDb(path_).value("PRAGMA integrity_check"), "ok");
 }
 
 }  // namespace
