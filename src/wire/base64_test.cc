@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 
+#include <optional>
 #include <ostream>
 #include <random>
 #include <string>
@@ -105,6 +106,48 @@ TEST(Base64Test, MatchesLibsodiumAtEveryLengthAndOffset) {
           << "size " << size << " offset " << offset;
     }
   }
+}
+
+// libsodium's strict decoder: the bytes, or nullopt when it refuses.
+std::optional<std::string> sodium_decode(const std::string& text) {
+  std::string bytes(text.size() / 4 * 3 + 3, '\0');
+  size_t written = 0;
+  const char* end = nullptr;
+  const int rc = sodium_base642bin(
+      reinterpret_cast<unsigned char*>(bytes.data()), bytes.size(), text.data(),
+      text.size(), nullptr, &written, &end, sodium_base64_VARIANT_ORIGINAL);
+  if (rc != 0 || end != text.data() + text.size()) return std::nullopt;
+  bytes.resize(written);
+  return bytes;
+}
+
+TEST(Base64Test, DecodesAndRefusesExactlyAsLibsodium) {
+  // Texts of 4 to 16 characters from the alphabet, '=' and a stranger,
+  // weighted so that most are valid or nearly so.
+  const std::string pool =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::mt19937 random(11);
+  int accepted = 0;
+  for (int round = 0; round < 200000; ++round) {
+    std::string text(4 * (1 + random() % 4), 'A');
+    for (char& c : text)
+      c = pool[random() % pool.size()];
+    const unsigned twist = random() % 8;
+    if (twist == 1) text.back() = '=';
+    if (twist == 2) text.replace(text.size() - 2, 2, "==");
+    if (twist == 3) text[random() % text.size()] = '=';
+    if (twist == 4) text[random() % text.size()] = "-_ \n*"[random() % 5];
+    if (twist == 5) text.replace(text.size() - 3, 3, "===");
+
+    const std::optional<std::string> expected = sodium_decode(text);
+    const Result<std::string> got = base64_decode(text, kNoLimit);
+    ASSERT_EQ(got.is_ok(), expected.has_value()) << text;
+    if (expected) {
+      ASSERT_EQ(*got, *expected) << text;
+      ++accepted;
+    }
+  }
+  EXPECT_GT(accepted, 50000);  // the valid ones were really decoded
 }
 
 TEST(Base64Test, UsesTheStandardAlphabetNotUrlSafe) {
