@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end: a real `facesync serve`, faces enrolled from several gates
-# through `facesync enroll`, simulated gates in all four body formats
-# syncing while faces keep changing, then every gate verified against the
-# server once the changes stop.
+# through `facesync enroll`, simulated gates in all four body formats and
+# in v2 batches syncing while faces keep changing, then every gate
+# verified against the server once the changes stop, and a v2 gate
+# waiting for a face.
 #
 # Usage: tests/e2e_gate_sim.sh path/to/facesync
 set -euo pipefail
@@ -37,6 +38,19 @@ gate_sim() {
   "$BINARY" gate-sim --server "$URL" --format "$format" --gate "$gate" \
     --gates "$gates" --state-dir "$WORK/state-$format" --verify "$@" \
     >"$WORK/sim-$format.out" 2>&1 || status=$?
+  echo "$status"
+}
+
+# gate_sim_v2 FIRST_GATE GATES NAME [more flags]: one v2 simulator run in
+# batches of 7 with --verify and the state directory of NAME; prints its
+# exit status.
+gate_sim_v2() {
+  local gate=$1 gates=$2 name=$3
+  shift 3
+  local status=0
+  "$BINARY" gate-sim --server "$URL" --v2 --batch 7 --gate "$gate" \
+    --gates "$gates" --state-dir "$WORK/state-$name" --verify "$@" \
+    >"$WORK/sim-$name.out" 2>&1 || status=$?
   echo "$status"
 }
 
@@ -78,6 +92,7 @@ FORMATS=(json xml form bson)
 declare -A FIRST_GATE=([json]=0001 [xml]=0003 [form]=0004 [bson]=0002)
 declare -A GATE_COUNT=([json]=3 [xml]=2 [form]=2 [bson]=2)
 declare -A BAD_RUNS=([json]=0 [xml]=0 [form]=0 [bson]=0)
+BAD_V2_RUNS=0
 
 writer &
 WRITER_PID=$!
@@ -93,6 +108,11 @@ while [[ ! -e $WORK/writer.done ]]; do
       cat "$WORK/sim-$format.out"
     fi
   done
+  status=$(gate_sim_v2 0001 3 v2)
+  if [[ $status -ne 0 && $status -ne 3 ]]; then
+    BAD_V2_RUNS=$((BAD_V2_RUNS + 1))
+    cat "$WORK/sim-v2.out"
+  fi
   rounds=$((rounds + 1))
   [[ $rounds -ge 3 ]] && touch "$WORK/stop-writing"
 done
@@ -106,6 +126,7 @@ for format in "${FORMATS[@]}"; do
   check "gate-sim $format kept syncing during writes" \
     test "${BAD_RUNS[$format]}" -eq 0
 done
+check "gate-sim --v2 kept syncing during writes" test "$BAD_V2_RUNS" -eq 0
 check "the writer's changes were accepted" test "$writes_ok" -ge 30
 
 # ---- once the writes stop, every format converges from its saved state ----
@@ -126,6 +147,65 @@ check "a resumed run applies no records" \
 # A gate starting from nothing converges too.
 status=$(gate_sim xml 0040 1)
 check "a fresh xml gate verifies" test "$status" -eq 0
+
+# ---- v2 batches end where the legacy loop ends ----
+status=$(gate_sim_v2 0001 3 v2)
+if [[ $status -ne 0 ]]; then cat "$WORK/sim-v2.out"; fi
+check "gate-sim --v2 resumes and verifies" test "$status" -eq 0
+check "gate-sim --v2 reports a match" \
+  grep -q "all gates match" "$WORK/sim-v2.out"
+
+# The same new gate from nothing, once each way: the same state file. The
+# newest record is a face, so that the server's collection of removals
+# between the two runs cannot move where they end.
+enroll FRESH "" fresh
+gate_sim json 0060 1 >/dev/null
+status=$(gate_sim_v2 0060 1 v2-fresh)
+check "a fresh v2 gate verifies" test "$status" -eq 0
+check "a fresh v2 gate holds what a fresh legacy gate holds" \
+  cmp "$WORK/state-json/gate-0060.state" "$WORK/state-v2-fresh/gate-0060.state"
+check "the fresh v2 gate fetched in batches of 7" \
+  grep -Eq "^gate 0060: ([0-9]+) records applied.* ([0-9]+) requests" \
+  "$WORK/sim-v2-fresh.out"
+read -r v2_records v2_requests < <(sed -nE \
+  's/^gate 0060: ([0-9]+) records applied.* ([0-9]+) requests.*/\1 \2/p' \
+  "$WORK/sim-v2-fresh.out")
+check "... in $v2_requests requests for $v2_records records" \
+  test "$v2_requests" -eq $((v2_records / 7 + 1))
+
+# A caught-up v2 gate that waits receives a face enrolled meanwhile, long
+# before its wait runs out: one request finds nothing, the next waits.
+gate_sim_v2 0070 1 wait >/dev/null
+requests_of_0070() {
+  curl -fsS "$URL/v2/gates/0070" | sed -nE 's/.*"requests":([0-9]+).*/\1/p'
+}
+before=$(requests_of_0070)
+started=$(date +%s)
+"$BINARY" gate-sim --server "$URL" --v2 --gate 0070 \
+  --state-dir "$WORK/state-wait" --wait 30 >"$WORK/sim-wait.out" 2>&1 &
+WAIT_PID=$!
+# Enroll once the gate has asked twice: caught up, then waiting.
+for _ in $(seq 100); do
+  [[ $(requests_of_0070) -ge $((before + 2)) ]] && break
+  sleep 0.1
+done
+sleep 0.2
+enroll WAITED 0001 waited
+status=0
+wait "$WAIT_PID" || status=$?
+waited=$(($(date +%s) - started))
+check "a waiting v2 gate ends well" test "$status" -eq 0
+check "a waiting v2 gate receives the face enrolled meanwhile" \
+  grep -q "^gate 0070: 1 records applied, .* 2 requests" "$WORK/sim-wait.out"
+check "... well within its 30 s wait (${waited} s)" test "$waited" -lt 15
+
+# v2 flags go together: --batch and --wait need --v2, --format excludes it.
+for flags in "--batch 5" "--wait 1" "--v2 --format xml" "--v2 --batch 0" \
+  "--v2 --wait 61"; do
+  # shellcheck disable=SC2086  # the flags are split on purpose
+  check "gate-sim refuses $flags" bash -c "! '$BINARY' gate-sim \
+    --server '$URL' --gate 0071 $flags >/dev/null 2>&1"
+done
 
 # ---- verification catches a face set that is wrong ----
 state_file="$WORK/state-json/gate-0002.state"

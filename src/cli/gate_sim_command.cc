@@ -1,5 +1,7 @@
-// facesync gate-sim: runs simulated legacy gates against a server and, on
-// request, checks that they hold what the server says they should.
+// facesync gate-sim: runs simulated gates (legacy, or in batches over
+// GET /v2/sync with --v2) against a server and, on request, checks that
+// they hold what the server says they should.
+#include <chrono>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -19,6 +21,7 @@ struct GateSimArgs {
   gatesim::GateSimOptions options;
   std::string format = "json";
   int64_t max_records = 0;
+  int wait_seconds = 0;
   bool verify = false;
 };
 
@@ -55,6 +58,7 @@ void run_gate_sim(GateSimArgs& args, bool limited) {
   auto format = gatesim::parse_format_name(args.format);
   if (!format.is_ok()) fail(format.status().detail(), kExitSetup);
   args.options.format = *format;
+  args.options.wait = std::chrono::seconds(args.wait_seconds);
   if (limited) args.options.max_records = args.max_records;
 
   gatesim::GateSim sim(args.options);
@@ -87,7 +91,7 @@ void add_gate_sim_command(CLI::App& app) {
   auto args = std::make_shared<GateSimArgs>();
   gatesim::GateSimOptions& options = args->options;
   CLI::App* command = app.add_subcommand(
-      "gate-sim", "Simulate legacy gates syncing faces from a server");
+      "gate-sim", "Simulate gates syncing faces from a server");
   command->footer(
       "Exit status: 0 ok, 1 bad options or unreadable server list, 2 a gate "
       "failed to sync, 3 --verify found differences.");
@@ -97,9 +101,12 @@ void add_gate_sim_command(CLI::App& app) {
   command
       ->add_option("--gate", options.first_gate, "Number of the (first) gate")
       ->capture_default_str();
-  command->add_option("--format", args->format, "Body format of the requests")
-      ->check(CLI::IsMember({"json", "xml", "form", "bson"}))
-      ->capture_default_str();
+  CLI::Option* format =
+      command
+          ->add_option("--format", args->format,
+                       "Body format of the legacy requests")
+          ->check(CLI::IsMember({"json", "xml", "form", "bson"}))
+          ->capture_default_str();
   command
       ->add_option("--gates", options.gates,
                    "Gates to run, numbered upward from --gate")
@@ -119,6 +126,24 @@ void add_gate_sim_command(CLI::App& app) {
       ->add_option("--op-removed", options.op_removed,
                    "The op value the server sends for a removal")
       ->capture_default_str();
+
+  // The batch endpoint instead of the legacy one.
+  CLI::Option* v2 =
+      command
+          ->add_flag("--v2", options.v2,
+                     "Sync in batches over GET /v2/sync instead of one "
+                     "record per legacy request")
+          ->excludes(format);
+  command->add_option("--batch", options.batch, "Records per v2 request")
+      ->check(CLI::Range(1, 1000))
+      ->needs(v2)
+      ->capture_default_str();
+  command
+      ->add_option("--wait", args->wait_seconds,
+                   "Once caught up, ask once more, waiting up to this many "
+                   "seconds for a record, apply what comes, then stop")
+      ->check(CLI::Range(0, 60))
+      ->needs(v2);
 
   command->callback(
       [args, max_records] { run_gate_sim(*args, max_records->count() > 0); });

@@ -8,6 +8,8 @@
 #include <system_error>
 #include <thread>
 
+#include "gatesim/v2_client.h"
+
 namespace facesync::gatesim {
 namespace {
 
@@ -91,6 +93,180 @@ Result<std::string> site_of(FaceApiClient& api, const std::string& gate) {
   return *record ? (*record)->settings.site : std::string();
 }
 
+// The largest batch and the longest wait GET /v2/sync takes.
+constexpr int kMaxBatch = 1000;
+constexpr std::chrono::seconds kMaxWait{60};
+
+// kBadQuery when the v2 settings are out of range, or a wait is asked of
+// the legacy loop, which cannot wait.
+Status check_sync_options(const GateSimOptions& options) {
+  if (options.batch < 1 || options.batch > kMaxBatch) {
+    return Status(ErrorCode::kBadQuery, "the batch size must be 1 to 1000");
+  }
+  if (options.wait.count() < 0 || options.wait > kMaxWait) {
+    return Status(ErrorCode::kBadQuery, "the wait must be 0 to 60 seconds");
+  }
+  if (options.wait.count() > 0 && !options.v2) {
+    return Status(ErrorCode::kBadQuery, "only a v2 gate can wait");
+  }
+  return Status::ok();
+}
+
+// Reads a gate's saved state into `state`, which stays as it is when
+// there is no file. Fails when the file cannot be read or is another
+// gate's.
+Status load_gate_state(const std::string& path, GateState* state) {
+  auto loaded = load_state(path);
+  if (!loaded.is_ok()) return loaded.status();
+  if (!*loaded) return Status::ok();
+  if ((*loaded)->gate != state->gate) {
+    return Status(ErrorCode::kMalformedBody,
+                  path + " belongs to gate " + (*loaded)->gate);
+  }
+  *state = std::move(**loaded);
+  return Status::ok();
+}
+
+// Writes one gate's state to its file: at the end of a run, and while it
+// runs at most once every `interval`. Without a path it does nothing.
+// Owned by the gate's thread.
+class StateSaver {
+ public:
+  StateSaver(std::string path, std::chrono::milliseconds interval)
+      : path_(std::move(path)), interval_(interval), last_(Clock::now()) {}
+
+  Status save(const GateState& state) {
+    if (path_.empty()) return Status::ok();
+    Status saved = save_state(state, path_);
+    last_ = Clock::now();
+    return saved;
+  }
+
+  Status save_if_due(const GateState& state) {
+    if (Clock::now() - last_ < interval_) return Status::ok();
+    return save(state);
+  }
+
+ private:
+  const std::string path_;
+  const std::chrono::milliseconds interval_;
+  Clock::time_point last_;
+};
+
+// Sends `request()` until it succeeds, `attempts` times in all, waiting
+// `backoff` after the first failure and twice as long after each further
+// one; counts requests and retries in `result`.
+template <typename Request>
+auto with_retries(const GateSimOptions& options, GateResult& result,
+                  Request request) -> decltype(request()) {
+  Status last_failure;
+  auto backoff = options.backoff;
+  for (int attempt = 1; attempt <= std::max(options.attempts, 1); ++attempt) {
+    if (attempt > 1) {
+      ++result.retries;
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+
+    ++result.requests;
+    auto reply = request();
+    if (reply.is_ok()) return reply;
+    last_failure = reply.status();
+  }
+  return Status(last_failure.code(), "after " +
+                                         std::to_string(options.attempts) +
+                                         " attempts: " + last_failure.detail());
+}
+
+bool limit_reached(const GateSimOptions& options, const GateResult& result) {
+  return options.max_records && result.applied >= *options.max_records;
+}
+
+// One legacy request; an error answer, or one without a tag, is a failure.
+Result<LegacyReply> legacy_next(LegacyClient& client, const GateState& state) {
+  auto reply = client.next(state.gate, state.cursor);
+  if (!reply.is_ok()) return reply;
+  if (reply->errcode != 0) {
+    return Status(
+        ErrorCode::kUnavailable,
+        "errcode " + std::to_string(reply->errcode) + ": " + reply->errmsg);
+  }
+  if (!reply->tag) {
+    return Status(ErrorCode::kUnavailable, "errcode 0 without tag");
+  }
+  return reply;
+}
+
+// The documented legacy loop: ask for the record after the cursor, apply
+// it, then move the cursor; stop when the server has nothing more.
+Status sync_legacy(const GateSimOptions& options, const http::Url& url,
+                   GateResult& result, StateSaver& saver) {
+  LegacyClient client(url, options.format, options.timeout);
+  while (!limit_reached(options, result)) {
+    auto reply = with_retries(
+        options, result, [&] { return legacy_next(client, result.state); });
+    if (!reply.is_ok()) return reply.status();
+    const LegacyTag& tag = *reply->tag;
+    if (tag.hasdata == options.hasdata_no) {
+      result.caught_up = true;
+      return Status::ok();
+    }
+
+    Status applied = apply_record(tag, options.op_removed, &result.state);
+    if (!applied.is_ok()) return applied;
+    ++result.applied;
+
+    Status saved = saver.save_if_due(result.state);
+    if (!saved.is_ok()) return saved;
+  }
+  return Status::ok();
+}
+
+// The batch loop: ask for up to `batch` records after the cursor (fewer
+// near the record limit), check the batch whole, apply its records in
+// order through the legacy path, and stop at a batch that says there is
+// no more. With a wait, the first
+// such batch is followed by one waiting request, and the loop stops at
+// the next batch without more.
+Status sync_v2(const GateSimOptions& options, const http::Url& url,
+               GateResult& result, StateSaver& saver) {
+  V2Client client(url, options.timeout + options.wait);
+  bool waited = options.wait.count() == 0;
+  while (!limit_reached(options, result)) {
+    V2Query query{result.state.gate, result.state.cursor, options.batch, 0};
+    if (options.max_records) {
+      query.limit = static_cast<int>(std::min<int64_t>(
+          query.limit, *options.max_records - result.applied));
+    }
+    if (result.caught_up && !waited) {
+      query.wait_seconds = static_cast<int>(options.wait.count());
+      waited = true;
+    }
+    auto batch =
+        with_retries(options, result, [&] { return client.next(query); });
+    if (!batch.is_ok()) return batch.status();
+
+    // A batch that breaks the rules fails the gate at once, as a legacy
+    // record below the cursor does: asking again would not mend it, and
+    // after a restart from 0 (a cursor beyond the server's log) the next
+    // answer would look caught up.
+    Status checked = check_v2_batch(*batch, query);
+    if (!checked.is_ok()) return checked;
+
+    for (const LegacyTag& record : batch->records) {
+      Status applied = apply_record(record, options.op_removed, &result.state);
+      if (!applied.is_ok()) return applied;
+      ++result.applied;
+    }
+    Status saved = saver.save_if_due(result.state);
+    if (!saved.is_ok()) return saved;
+
+    result.caught_up = !batch->more;
+    if (result.caught_up && waited) break;
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 bool RunReport::all_ok() const {
@@ -111,6 +287,8 @@ GateSim::GateSim(GateSimOptions options) : options_(std::move(options)) {}
 Result<RunReport> GateSim::run() {
   auto names = gate_names(options_.first_gate, options_.gates);
   if (!names.is_ok()) return names.status();
+  Status checked = check_sync_options(options_);
+  if (!checked.is_ok()) return checked;
   auto url = http::parse_url(options_.server);
   if (!url.is_ok()) return url.status();
   if (!options_.state_dir.empty()) {
@@ -144,63 +322,26 @@ GateResult GateSim::run_gate(const http::Url& url,
   GateResult result;
   result.state.gate = gate;
   auto start = Clock::now();
-  std::string path;
 
   try {
     // Resume from the saved state, if there is one.
+    std::string path;
     if (!options_.state_dir.empty()) {
       path = state_path(options_.state_dir, gate);
-      auto loaded = load_state(path);
+      Status loaded = load_gate_state(path, &result.state);
       if (!loaded.is_ok()) {
-        result.status = loaded.status();
+        result.status = loaded;
         return result;
       }
-      if (*loaded && (*loaded)->gate != gate) {
-        result.status = Status(ErrorCode::kMalformedBody,
-                               path + " belongs to gate " + (*loaded)->gate);
-        return result;
-      }
-      if (*loaded) result.state = std::move(**loaded);
     }
 
-    // The documented loop: ask for the record after the cursor, apply it,
-    // then move the cursor; stop when the server has nothing more.
-    LegacyClient client(url, options_.format, options_.timeout);
-    auto last_save = Clock::now();
-    while (!options_.max_records || result.applied < *options_.max_records) {
-      auto reply = fetch(client, result);
-      if (!reply.is_ok()) {
-        result.status = reply.status();
-        break;
-      }
-      const LegacyTag& tag = *reply->tag;
-      if (tag.hasdata == options_.hasdata_no) {
-        result.caught_up = true;
-        break;
-      }
-
-      Status applied = apply_record(tag, options_.op_removed, &result.state);
-      if (!applied.is_ok()) {
-        result.status = applied;
-        break;
-      }
-      ++result.applied;
-
-      if (!path.empty() && Clock::now() - last_save >= options_.save_interval) {
-        Status saved = save_state(result.state, path);
-        if (!saved.is_ok()) {
-          result.status = saved;
-          break;
-        }
-        last_save = Clock::now();
-      }
-    }
+    StateSaver saver(path, options_.save_interval);
+    result.status = options_.v2 ? sync_v2(options_, url, result, saver)
+                                : sync_legacy(options_, url, result, saver);
 
     // What was applied stays applied, also when the gate failed later.
-    if (!path.empty()) {
-      Status saved = save_state(result.state, path);
-      if (result.status.is_ok()) result.status = saved;
-    }
+    Status saved = saver.save(result.state);
+    if (result.status.is_ok()) result.status = saved;
   } catch (const std::exception& e) {
     result.status = Status(ErrorCode::kUnavailable,
                            std::string("unexpected exception: ") + e.what());
@@ -208,36 +349,6 @@ GateResult GateSim::run_gate(const http::Url& url,
 
   result.seconds = seconds_since(start);
   return result;
-}
-
-Result<LegacyReply> GateSim::fetch(LegacyClient& client,
-                                   GateResult& result) const {
-  Status last_failure;
-  auto backoff = options_.backoff;
-  for (int attempt = 1; attempt <= std::max(options_.attempts, 1); ++attempt) {
-    if (attempt > 1) {
-      ++result.retries;
-      std::this_thread::sleep_for(backoff);
-      backoff *= 2;
-    }
-
-    ++result.requests;
-    auto reply = client.next(result.state.gate, result.state.cursor);
-    if (!reply.is_ok()) {
-      last_failure = reply.status();
-    } else if (reply->errcode != 0) {
-      last_failure = Status(
-          ErrorCode::kUnavailable,
-          "errcode " + std::to_string(reply->errcode) + ": " + reply->errmsg);
-    } else if (!reply->tag) {
-      last_failure = Status(ErrorCode::kUnavailable, "errcode 0 without tag");
-    } else {
-      return reply;
-    }
-  }
-  return Status(last_failure.code(), "after " +
-                                         std::to_string(options_.attempts) +
-                                         " attempts: " + last_failure.detail());
 }
 
 Result<VerifyReport> GateSim::verify(const RunReport& run) {
@@ -359,6 +470,7 @@ std::string summary_line(const GateResult& gate) {
       "gate " + gate.state.gate + ": " + std::to_string(gate.applied) +
       " records applied, " + std::to_string(gate.state.faces.size()) +
       " faces held, cursor " + std::to_string(gate.state.cursor) + ", " +
+      std::to_string(gate.requests) + " requests, " +
       format_rate(gate.applied, gate.seconds);
   if (gate.retries > 0)
     line += ", " + std::to_string(gate.retries) + " retries";

@@ -1,6 +1,7 @@
-// GateSim: simulated legacy gates that pull face records from a facesync
-// server the way the devices in the field do, and a check that what they
-// end up holding is what the server says they should hold.
+// GateSim: simulated gates that pull face records from a facesync server,
+// one record per request as the legacy devices in the field do or in
+// batches over GET /v2/sync, and a check that what they end up holding is
+// what the server says they should hold.
 #ifndef FACESYNC_GATESIM_GATE_SIM_H_
 #define FACESYNC_GATESIM_GATE_SIM_H_
 
@@ -43,6 +44,14 @@ struct GateSimOptions {
   std::chrono::milliseconds timeout{10'000};
   // While a gate runs, its state is saved at most this often.
   std::chrono::milliseconds save_interval{2'000};
+  // Sync over GET /v2/sync, up to `batch` records (1 to 1000) a request,
+  // instead of the legacy endpoint; `format` is then not used.
+  bool v2 = false;
+  int batch = 500;
+  // v2 only, 0 to 60 s: once caught up, a gate asks once more, waiting up
+  // to this long for a record, applies what comes (all of it, if more
+  // than a batch), then stops. 0: stop once caught up.
+  std::chrono::seconds wait{0};
 };
 
 // What one gate did in one run.
@@ -51,7 +60,7 @@ struct GateResult {
   int64_t applied = 0;     // records applied in this run
   int64_t requests = 0;    // sync requests sent, retries included
   int64_t retries = 0;     // requests that failed and were tried again
-  bool caught_up = false;  // the server answered hasdata "0"
+  bool caught_up = false;  // hasdata "0", or (v2) a batch without "more"
   double seconds = 0;
   Status status;  // why the gate failed; ok when it did not
 };
@@ -87,9 +96,10 @@ class GateSim {
  public:
   explicit GateSim(GateSimOptions options);
 
-  // Syncs every gate until the server has nothing more for it, the
-  // record limit is reached or its requests keep failing. Fails only when
-  // the options are invalid (kBadGateNum, kUnavailable for the URL).
+  // Syncs every gate until the server has nothing more for it (and, with
+  // `wait`, once more after waiting), the record limit is reached or its
+  // requests keep failing. Fails only when the options are invalid
+  // (kBadGateNum, kUnavailable for the URL, kBadQuery for batch or wait).
   Result<RunReport> run();
 
   // Compares the face set of every gate that finished without failure
@@ -101,7 +111,6 @@ class GateSim {
 
  private:
   GateResult run_gate(const http::Url& url, const std::string& gate) const;
-  Result<LegacyReply> fetch(LegacyClient& client, GateResult& result) const;
 
   GateSimOptions options_;
 };

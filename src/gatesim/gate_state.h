@@ -33,10 +33,11 @@ struct GateState {
   std::map<std::string, HeldFace> faces;
 };
 
-// Applies one record (a tag with hasdata set) to `state` and only then
-// moves the cursor to its index: a removal (op == `op_removed`) erases the
-// ticket, any other op inserts or replaces it, so the face set ends the
-// same however often a record reaches it. Fails, changing nothing, with
+// Applies one record (a legacy tag with hasdata set, or a record of a v2
+// batch; hasdata itself is not read) to `state` and only then moves the
+// cursor to its index: a removal (op == `op_removed`) erases the ticket,
+// any other op inserts or replaces it, so the face set ends the same
+// however often a record reaches it. Fails, changing nothing, with
 // kMalformedBody when the record lacks a field it needs or is not above
 // the cursor (a server that sends it would keep the gate looping).
 Status apply_record(const LegacyTag& record, std::string_view op_removed,
