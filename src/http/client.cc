@@ -101,6 +101,7 @@ Result<Response> Client::exchange(const Request& request) {
   // deadline bounds the whole exchange.
   beast::error_code ec;
   beast::flat_buffer buffer;
+  buffer.reserve(64 * 1024);  // else Beast reads a large answer 512 B a call
   beast_http::response_parser<beast_http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
   stream_->expires_after(timeout_);
