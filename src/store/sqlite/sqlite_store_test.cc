@@ -752,6 +752,19 @@ constexpr int kThreads = 16;
 constexpr int kWritesEach = 16;
 constexpr int kWrites = kThreads * kWritesEach;
 
+// Checks that write i of thread t is in `store` exactly when it was not
+// `lost`.
+void expect_kept_unless_lost(Store& store,
+                             const std::function<bool(int, int)>& lost) {
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kWritesEach; ++i) {
+      Result<std::optional<Event>> face = store.latest(ticket_of(t, i));
+      ASSERT_TRUE(face.is_ok());
+      EXPECT_EQ(face->has_value(), !lost(t, i)) << ticket_of(t, i);
+    }
+  }
+}
+
 TEST_F(SqliteStoreTest, ConcurrentWritesAllCommitAndShareSyncs) {
   CommitCounter counter(*store_, path_);
 
@@ -810,13 +823,7 @@ TEST_F(SqliteStoreTest, AFailingWriteAmongConcurrentOnesLosesOnlyItsOwnRows) {
   EXPECT_LT(commits, kWrites * 3 / 4);
 
   open();
-  for (int t = 0; t < kThreads; ++t) {
-    for (int i = 0; i < kWritesEach; ++i) {
-      Result<std::optional<Event>> face = store_->latest(ticket_of(t, i));
-      ASSERT_TRUE(face.is_ok());
-      EXPECT_EQ(face->has_value(), !fails(t, i)) << ticket_of(t, i);
-    }
-  }
+  expect_kept_unless_lost(*store_, fails);
   RawDb raw(path_);
   EXPECT_EQ(raw.value("SELECT count(*) FROM events"),
             std::to_string(kWrites * 3 / 4));
@@ -852,13 +859,7 @@ TEST_F(SqliteStoreTest, AThrowingWriteAmongConcurrentOnesLosesOnlyItsOwnRows) {
   EXPECT_LT(commits, kWrites * 3 / 4);
 
   open();
-  for (int t = 0; t < kThreads; ++t) {
-    for (int i = 0; i < kWritesEach; ++i) {
-      Result<std::optional<Event>> face = store_->latest(ticket_of(t, i));
-      ASSERT_TRUE(face.is_ok());
-      EXPECT_EQ(face->has_value(), !throws(t, i)) << ticket_of(t, i);
-    }
-  }
+  expect_kept_unless_lost(*store_, throws);
   EXPECT_EQ(RawDb(path_).value("SELECT count(*) FROM events"),
             std::to_string(kWrites * 3 / 4));
 }
